@@ -4,11 +4,22 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { registerBuild } from './cli/build.js';
 import { CliExit, type CommandRegistrar } from './cli/exit.js';
+import { registerPlan } from './cli/plan.js';
+import { registerRender } from './cli/render.js';
+import { registerSandbox } from './cli/sandbox.js';
+import { registerValidate } from './cli/validate.js';
 import { describeError, isUserError } from './errors.js';
 import { log } from './log.js';
 
-const commands: CommandRegistrar[] = [];
+const commands: CommandRegistrar[] = [
+  registerBuild,
+  registerValidate,
+  registerPlan,
+  registerRender,
+  registerSandbox,
+];
 
 export function buildProgram(): Command {
   const program = new Command('release-kit')

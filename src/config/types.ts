@@ -1,6 +1,7 @@
 // The release configuration as the pipeline sees it after loading, validation and environment merge.
 // Field names are the seed's own (snake_case); schemas/release-config.schema.json is the authority
-// on what a file may contain, and a test keeps the two in step.
+// on what a file may contain. It is generated from src/config/schema-source.ts, whose object
+// builders are typed by these interfaces, so a key added or renamed here fails the build there.
 
 export type Quantity = string; // Kubernetes quantity, e.g. "1", "0.5", "512Mi"
 export type Duration = string; // e.g. "15s", "5m", "30d", "500ms"

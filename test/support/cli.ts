@@ -14,7 +14,9 @@ export async function runReleaseKit(
   options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {},
 ): Promise<CliResult> {
   const root = packageRoot();
-  const result = await execa(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], {
+  // Resolve tsx from release-kit itself, so tests may run the CLI from any working directory.
+  const tsx = import.meta.resolve('tsx');
+  const result = await execa(process.execPath, ['--import', tsx, join(root, 'src', 'cli.ts'), ...args], {
     cwd: options.cwd ?? root,
     env: { ...options.env, FORCE_COLOR: '0' },
     reject: false,
