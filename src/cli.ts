@@ -4,12 +4,18 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { registerBackup } from './cli/backup.js';
 import { registerBuild } from './cli/build.js';
+import { registerDemo } from './cli/demo.js';
+import { registerDeploy } from './cli/deploy.js';
 import { CliExit, type CommandRegistrar } from './cli/exit.js';
 import { registerPlan } from './cli/plan.js';
 import { registerRender } from './cli/render.js';
+import { registerRestore } from './cli/restore.js';
+import { registerRollback } from './cli/rollback.js';
 import { registerSandbox } from './cli/sandbox.js';
 import { registerValidate } from './cli/validate.js';
+import { registerVerify } from './cli/verify.js';
 import { describeError, isUserError } from './errors.js';
 import { log } from './log.js';
 
@@ -19,6 +25,12 @@ const commands: CommandRegistrar[] = [
   registerPlan,
   registerRender,
   registerSandbox,
+  registerDeploy,
+  registerDemo,
+  registerVerify,
+  registerRollback,
+  registerBackup,
+  registerRestore,
 ];
 
 export function buildProgram(): Command {

@@ -16,6 +16,8 @@ export { type RedisServer, startRedisServer } from './redis/server.js';
 export { verifyRedisDumps } from './redis/verify.js';
 export { type CheckResult, Restic, type ResticOptions } from './restic.js';
 export type { BackupSummary, DiffStatistics, ForgetGroup, Snapshot } from './restic-output.js';
+export { runStoreRestore, type StoreRestoreResult } from './restore-run.js';
+export { parseRestoreArgs, type RestoreSettings, restoreUsage } from './restore-settings.js';
 export { type RestoredSnapshot, restoreSnapshot } from './restore-snapshot.js';
 export {
   applyRetention,

@@ -126,13 +126,14 @@ export function checkQuantity(text: string): Checked {
   return { ok: true, value: Number(amount) * factor };
 }
 
-function orThrow(checked: Checked, what: string): number {
+function orThrow(checked: Checked, what: string, field?: string): number {
   if (checked.ok) return checked.value;
-  throw new UserError(`invalid ${what}: ${checked.message}`, checked.hint);
+  throw new UserError(`${field ? `${field}: ` : ''}invalid ${what}: ${checked.message}`, checked.hint);
 }
 
-/** Milliseconds of a duration such as `15s`, `30d` or `500ms`. */
-export const parseDuration = (text: string): number => orThrow(checkDuration(text), 'duration');
+/** Milliseconds of a duration such as `15s`, `30d` or `500ms`; `field` names the setting in errors. */
+export const parseDuration = (text: unknown, field?: string): number =>
+  orThrow(checkDuration(text as string), 'duration', field);
 
 /** Bytes of a size such as `100GB` or `512Mi`. */
 export const parseSize = (text: string): number => orThrow(checkSize(text), 'size');

@@ -102,6 +102,14 @@ export class HelmTestFailedError extends HelmUserError {
   }
 }
 
+/** The caller stopped helm through its AbortSignal (SIGTERM: helm records the revision as failed). */
+export class HelmCancelledError extends Error {
+  constructor(readonly args: string[]) {
+    super(`helm ${args[0] ?? ''} was stopped before it finished`);
+    this.name = 'HelmCancelledError';
+  }
+}
+
 /** A helm failure release-kit does not recognise, including helm rejecting the argv it was given. */
 export class HelmCommandError extends Error {
   constructor(

@@ -72,10 +72,13 @@ export class Helm {
   }
 
   /** `helm upgrade --install`; returns the new revision as helm reports it. */
-  async upgradeInstall(req: UpgradeInstallRequest): Promise<ReleaseState> {
+  async upgradeInstall(
+    req: UpgradeInstallRequest,
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<ReleaseState> {
     const r = this.scoped(req);
     const { stdout } = await withValuesFile(r.values, (file) =>
-      this.run(upgradeInstallArgs(this.major, r, file), waitingBudget(r.timeoutSeconds)),
+      this.run(upgradeInstallArgs(this.major, r, file), waitingBudget(r.timeoutSeconds), signal),
     );
     return parseRelease(stdout);
   }
@@ -173,8 +176,8 @@ export class Helm {
     };
   }
 
-  private run(args: string[], timeoutMs: number) {
-    return runHelm(this.processOptions(), args, { timeoutMs });
+  private run(args: string[], timeoutMs: number, signal?: AbortSignal) {
+    return runHelm(this.processOptions(), args, signal ? { timeoutMs, signal } : { timeoutMs });
   }
 
   private processOptions(): ProcessOptions {

@@ -13,6 +13,7 @@ export { checkReleaseName } from './args.js';
 export { classifyHelmFailure } from './classify.js';
 export {
   type ClusterAccessReason,
+  HelmCancelledError,
   HelmChartNotFoundError,
   HelmClusterAccessError,
   HelmCommandError,

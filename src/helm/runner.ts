@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
 import { classifyHelmFailure, describeCommand } from './classify.js';
-import { HelmTimeoutError } from './errors.js';
+import { HelmCancelledError, HelmTimeoutError } from './errors.js';
 
 export interface ProcessOptions {
   /** helm executable: a path, or a name looked up on PATH. */
@@ -25,7 +25,7 @@ export interface HelmOutput {
 export async function runHelm(
   proc: ProcessOptions,
   args: string[],
-  { timeoutMs }: { timeoutMs: number },
+  { timeoutMs, signal }: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<HelmOutput> {
   log.debug(`${proc.binary} ${args.join(' ')}`);
   const result = await execa(proc.binary, args, {
@@ -33,9 +33,12 @@ export async function runHelm(
     stdin: 'ignore',
     reject: false,
     timeout: timeoutMs,
-    forceKillAfterDelay: 5_000,
+    // SIGTERM first: helm then cancels its context and records the revision as failed, not pending.
+    ...(signal ? { cancelSignal: signal } : {}),
+    forceKillAfterDelay: 10_000,
   });
   if (!result.failed) return { stdout: result.stdout, stderr: result.stderr };
+  if (result.isCanceled) throw new HelmCancelledError(args);
 
   if (result.exitCode === undefined && !result.timedOut && !result.isTerminated) {
     // The process never started.

@@ -5,7 +5,6 @@ export { decide, runVerification, type VerifyInput } from './engine.js';
 export { errorRatioChart, measurementTables } from './report.js';
 export {
   kubeCheck,
-  parseDuration,
   prometheusChecks,
   verificationSettings,
   verifiedJobs,

@@ -97,10 +97,14 @@ function judgeLatency(
     return {
       ...base,
       outcome: 'fail',
-      reason: `latency ${o.seconds}s is above verification.latency_threshold ${limit}s`,
+      reason: `latency ${formatSeconds(o.seconds)} is above verification.latency_threshold ${formatSeconds(limit)}`,
     };
   }
-  return { ...base, outcome: 'pass', reason: `latency ${o.seconds}s within ${limit}s` };
+  return {
+    ...base,
+    outcome: 'pass',
+    reason: `latency ${formatSeconds(o.seconds)} within ${formatSeconds(limit)}`,
+  };
 }
 
 function judgeKube(o: Extract<Observation, { kind: 'kube' }>): Judgement {
@@ -132,3 +136,7 @@ export const toMeasurement = (check: Check, time: number, j: Judgement): Measure
   ...(j.query === undefined ? {} : { query: j.query }),
   ...(j.value === undefined ? {} : { value: j.value }),
 });
+
+/** A latency for people: `4.95 ms`, `1.2 s` (three significant digits at most). */
+export const formatSeconds = (seconds: number): string =>
+  seconds < 1 ? `${Number((seconds * 1000).toPrecision(3))} ms` : `${Number(seconds.toPrecision(3))} s`;

@@ -1,4 +1,6 @@
 // Pure renderers of a verification result for job summaries and terminals: markdown tables and mermaid charts.
+import { markdownCell, markdownTable } from '../util/markdown.js';
+import { formatSeconds } from './judge.js';
 import type { Check, Measurement, VerificationResult } from './types.js';
 
 const OUTCOME_MARK: Record<Measurement['outcome'], string> = {
@@ -7,18 +9,12 @@ const OUTCOME_MARK: Record<Measurement['outcome'], string> = {
   inconclusive: '⚠️ inconclusive',
 };
 
-/** A table cell: pipes and line breaks would end the cell or the row. */
-const cell = (text: string): string =>
-  text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/\s*\n\s*/g, ' ');
 const offset = (time: number, start: number): string => `+${Math.round((time - start) / 1000)}s`;
 
 function formatValue(check: Check | undefined, value: number | undefined): string {
   if (value === undefined) return '—';
   if (check?.kind === 'error_ratio') return `${Number((value * 100).toFixed(3))}%`;
-  if (check?.kind === 'latency') return Number.isFinite(value) ? `${Number(value.toFixed(4))}s` : `${value}s`;
+  if (check?.kind === 'latency') return Number.isFinite(value) ? formatSeconds(value) : `${value}s`;
   return String(value);
 }
 
@@ -34,17 +30,21 @@ export function measurementTables(result: VerificationResult): string {
       const lines = [
         `#### ${check.id}: ${OUTCOME_MARK[verdict]}`,
         '',
-        cell(reason),
+        markdownCell(reason),
         '',
         ...(query ? [`Query: \`${query.replace(/`/g, "'")}\``, ''] : []),
-        '| time | value | outcome | reason |',
-        '|---|---|---|---|',
-        ...rows.map(
-          (m) =>
-            `| ${offset(m.time, result.startedAt)} | ${formatValue(check, m.value)} | ${OUTCOME_MARK[m.outcome]} | ${cell(m.reason)} |`,
+        markdownTable(
+          ['time', 'value', 'outcome', 'reason'],
+          rows.length === 0
+            ? [['—', '—', '—', 'not measured']]
+            : rows.map((m) => [
+                offset(m.time, result.startedAt),
+                formatValue(check, m.value),
+                OUTCOME_MARK[m.outcome],
+                m.reason,
+              ]),
         ),
       ];
-      if (rows.length === 0) lines.push('| — | — | — | not measured |');
       return lines.join('\n');
     })
     .join('\n\n');

@@ -1,31 +1,17 @@
 // The one translation from a ReleaseConfig to engine settings and checks. Tests and the bench build
 // VerificationSettings by hand instead (fast periods, short windows).
 import type { ReleaseConfig } from '../config/types.js';
+import { parseDuration } from '../config/units.js';
 import { UserError } from '../errors.js';
 import type { Check, VerificationSettings } from './types.js';
 
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-
-/** Parses a duration such as `500ms`, `30s`, `5m` or `1m30s` into milliseconds; `field` names it in errors. */
-export function parseDuration(text: unknown, field: string): number {
-  const source = String(text);
-  if (typeof text === 'string' && /^(\d+(ms|s|m|h|d|w))+$/.test(text)) {
-    let total = 0;
-    for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) {
-      total += Number(amount) * (UNIT_MS[unit as string] as number);
-    }
-    if (total > 0) return total;
-  }
+/** Milliseconds of a duration that must be longer than zero (a zero window or threshold judges nothing). */
+export function positiveDuration(text: unknown, field: string): number {
+  const ms = parseDuration(text, field);
+  if (ms > 0) return ms;
   throw new UserError(
-    `${field}: "${source}" is not a positive duration`,
-    'write a number with a unit (ms, s, m, h, d, w), e.g. 30s, 5m or 1m30s',
+    `${field}: ${JSON.stringify(text)} is not a positive duration`,
+    'give a duration longer than 0, e.g. 30s or 5m',
   );
 }
 
@@ -65,7 +51,7 @@ export function verificationSettings(config: ReleaseConfig): VerificationSetting
     timeoutMs: seconds(hc.timeout, `${at}.timeout`, 1),
     successThreshold: number(hc.success_threshold, `${at}.success_threshold`, { min: 1, integer: true }),
     failureThreshold: number(hc.failure_threshold, `${at}.failure_threshold`, { min: 1, integer: true }),
-    windowMs: parseDuration(v.window, 'verification.window'),
+    windowMs: positiveDuration(v.window, 'verification.window'),
     errorRateThreshold: number(rollback.error_rate_threshold, 'rollback.error_rate_threshold', {
       min: 0,
       max: 1,
@@ -86,7 +72,7 @@ export function verificationSettings(config: ReleaseConfig): VerificationSetting
   }
   if (v.latency_threshold !== undefined) {
     settings.latencyThresholdSeconds =
-      parseDuration(v.latency_threshold, 'verification.latency_threshold') / 1000;
+      positiveDuration(v.latency_threshold, 'verification.latency_threshold') / 1000;
   }
   if (settings.timeoutMs > settings.periodMs) {
     throw new UserError(

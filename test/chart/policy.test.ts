@@ -204,7 +204,7 @@ describe.each([
     expect(envOf(replica.spec.template.spec.containers[0]).NEO4J_initial_server_mode__constraint).toBe(
       'SECONDARY',
     );
-    expect(core.spec.template.spec.containers[0].image).toBe('registry.example.com/neo4j:5.26-enterprise');
+    expect(core.spec.template.spec.containers[0].image).toBe('docker.io/library/neo4j:5.26-enterprise');
     const redis = find(of('redis'), 'StatefulSet', 'redis');
     expect(redis.spec.replicas).toBe(9);
     const bootstrap = find(of('redis'), 'Job', 'redis-cluster-bootstrap');

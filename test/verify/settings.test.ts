@@ -6,7 +6,7 @@ import { UserError } from '../../src/errors.js';
 import { packageRoot } from '../../src/util/paths.js';
 import {
   kubeCheck,
-  parseDuration,
+  positiveDuration,
   prometheusChecks,
   verificationSettings,
 } from '../../src/verify/settings.js';
@@ -62,7 +62,7 @@ describe('verificationSettings', () => {
       (c) => {
         c.verification.window = '300';
       },
-      /verification.window: "300" is not a positive duration/,
+      /verification.window: invalid duration: '300' has no unit/,
     ],
     [
       'an unknown policy',
@@ -76,7 +76,7 @@ describe('verificationSettings', () => {
       (c) => {
         c.verification.latency_threshold = 'fast';
       },
-      /verification.latency_threshold: "fast"/,
+      /verification.latency_threshold: invalid duration: 'fast' is not a duration/,
     ],
     [
       'a timeout longer than the period',
@@ -130,11 +130,11 @@ describe('checks from the config', () => {
   });
 });
 
-test('parseDuration reads compound durations', () => {
-  expect(parseDuration('1m30s', 'x')).toBe(90_000);
-  expect(parseDuration('500ms', 'x')).toBe(500);
-  expect(() => parseDuration('0s', 'verification.window')).toThrow(
+test('positiveDuration reads compound durations and refuses zero or no duration', () => {
+  expect(positiveDuration('1m30s', 'x')).toBe(90_000);
+  expect(positiveDuration('500ms', 'x')).toBe(500);
+  expect(() => positiveDuration('0s', 'verification.window')).toThrow(
     /verification.window: "0s" is not a positive duration/,
   );
-  expect(() => parseDuration(5, 'verification.window')).toThrow(/"5"/);
+  expect(() => positiveDuration(5, 'verification.window')).toThrow(/verification.window: invalid duration/);
 });

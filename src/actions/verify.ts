@@ -1,0 +1,106 @@
+// Action entry: the post-deploy health gate. Inputs -> the same step `release-kit verify` runs (or, with
+// auto-rollback, the whole gate: verify, roll back the ledger's changed releases, verify again) -> outputs and a
+// job summary with every measurement and the error ratio over time.
+import * as core from '@actions/core';
+import { loadReleaseConfig, type ReleaseConfig } from '../config/index.js';
+import type { Ledger } from '../deploy/ledger.js';
+import { UserError } from '../errors.js';
+import { readLedger, rollbackMarkdown, runGate, runVerify, verificationMarkdown } from '../gate/index.js';
+import { getBooleanInput, getOptionalInput } from '../github/inputs.js';
+import { type KubeconfigFile, readKubeconfigInput, writeKubeconfigFile } from '../github/kubeconfig.js';
+import { runAction } from '../github/run.js';
+import { writeSummary } from '../github/summary.js';
+import { rolledBackReleases } from '../rollback/index.js';
+import type { VerificationResult } from '../verify/index.js';
+
+export interface VerifySettings {
+  config: string;
+  environment?: string;
+  ledger?: string;
+  prometheusUrl?: string;
+  kubeconfig?: string;
+  autoRollback: boolean;
+  helmPath: string;
+}
+
+export function readVerifySettings(): VerifySettings {
+  const kubeconfig = readKubeconfigInput();
+  const settings: VerifySettings = {
+    config: getOptionalInput('config') ?? 'release.yaml',
+    environment: getOptionalInput('environment'),
+    ledger: getOptionalInput('ledger'),
+    prometheusUrl: getOptionalInput('prometheus-url'),
+    kubeconfig,
+    autoRollback: getBooleanInput('auto-rollback', false),
+    helmPath: getOptionalInput('helm-path') ?? 'helm',
+  };
+  if (settings.autoRollback && !settings.ledger) {
+    throw new UserError(
+      "the input 'auto-rollback' needs the input 'ledger'",
+      'pass the ledger file the deploy step wrote: only what that run changed is rolled back',
+    );
+  }
+  return settings;
+}
+
+/** Non-passing checks first, as "check: reason" lines. */
+export const reasonsOf = (result: VerificationResult): string[] =>
+  [...result.checks]
+    .sort((a, b) => Number(a.verdict === 'pass') - Number(b.verdict === 'pass'))
+    .map((c) => `${c.check.id}: ${c.verdict}: ${c.reason}`);
+
+async function verify(): Promise<void> {
+  const settings = readVerifySettings();
+  const config: ReleaseConfig = await loadReleaseConfig(settings.config, {
+    environment: settings.environment,
+  });
+  const ledger: Ledger | undefined = settings.ledger ? await readLedger(settings.ledger) : undefined;
+  let file: KubeconfigFile | undefined;
+  try {
+    if (settings.kubeconfig) file = await writeKubeconfigFile(settings.kubeconfig);
+    const ctx = { config, prometheusUrl: settings.prometheusUrl, kubeconfig: file?.path };
+    const threshold = config.rollback.error_rate_threshold;
+    if (settings.autoRollback && ledger) {
+      const gate = await runGate({ ...ctx, ledger, autoRollback: true, helmBinary: settings.helmPath });
+      core.setOutput('verdict', gate.verification.verdict);
+      core.setOutput('decision', gate.verification.decision);
+      core.setOutput('outcome', gate.outcome);
+      core.setOutput('reasons', JSON.stringify(reasonsOf(gate.verification)));
+      core.setOutput('rolled-back', JSON.stringify(rolledBackReleases(gate.rollback)));
+      await writeSummary((s) => {
+        s.addHeading(`Health gate: ${gate.outcome}`, 2).addRaw(gate.summary, true);
+        s.addRaw(
+          `\n${verificationMarkdown('Verification after the deploy', gate.verification, threshold)}\n`,
+          true,
+        );
+        if (gate.rollback) s.addRaw(`\n${rollbackMarkdown(gate.rollback)}\n`, true);
+        if (gate.afterRollback) {
+          s.addRaw(
+            `\n${verificationMarkdown('Verification after the rollback', gate.afterRollback, threshold)}\n`,
+            true,
+          );
+        }
+        return s;
+      });
+      if (gate.exitCode !== 0) core.setFailed(gate.summary);
+      return;
+    }
+    const { result, exitCode } = await runVerify(ctx, ledger);
+    core.setOutput('verdict', result.verdict);
+    core.setOutput('decision', result.decision);
+    core.setOutput('outcome', result.verdict);
+    core.setOutput('reasons', JSON.stringify(reasonsOf(result)));
+    core.setOutput('rolled-back', '[]');
+    await writeSummary((s) =>
+      s
+        .addHeading(`Verification: ${result.verdict}`, 2)
+        .addRaw(`\n${verificationMarkdown('Verification', result, threshold)}\n`, true),
+    );
+    if (exitCode !== 0)
+      core.setFailed(`verification ${result.verdict} (decision ${result.decision}): ${result.reason}`);
+  } finally {
+    await file?.remove();
+  }
+}
+
+await runAction(verify);

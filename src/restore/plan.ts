@@ -1,0 +1,105 @@
+// The seed's recovery flow (5.2) as a list of named steps: validate backup -> stop services -> [restore data ->
+// verify data -> migration -> test] -> start services, with a safety snapshot of the current data before
+// anything is stopped or overwritten. Pure: the dry run prints this plan, the executor runs it.
+
+export type RestoreStepKind =
+  | 'validate'
+  | 'safety-snapshot'
+  | 'stop'
+  | 'restore'
+  | 'verify'
+  | 'migrate'
+  | 'test'
+  | 'start';
+
+export interface RestoreStep {
+  /** Unique within a plan: the kind, or `restore:<store>`. */
+  id: string;
+  kind: RestoreStepKind;
+  title: string;
+  /** What the step does, concretely (names the Jobs, Deployments, snapshots). */
+  detail: string;
+  /** The store a restore step puts back. */
+  store?: string;
+}
+
+export interface RestorePlanInput {
+  namespace: string;
+  stores: readonly string[];
+  /** `latest`, or what the user asked for, per store (ids are resolved by the validate step). */
+  snapshots: Readonly<Record<string, string>>;
+  /** Helm releases of the app tiers whose Deployments are stopped. */
+  appReleases: readonly string[];
+  /** Helm releases of the stores (helm test, readiness). */
+  storeReleases: readonly string[];
+  migration?: { image: string; command: readonly string[] };
+  /** A revert restores the safety snapshot: it takes no new one. */
+  revert?: boolean;
+}
+
+export function planRestore(input: RestorePlanInput): RestoreStep[] {
+  const ns = input.namespace;
+  const steps: RestoreStep[] = [
+    {
+      id: 'validate',
+      kind: 'validate',
+      title: 'Validate backup',
+      detail: `find ${input.stores.map((s) => `${s} ${input.snapshots[s] ?? 'latest'}`).join(', ')}; restic check (re-reading a share of the data); restore each snapshot to a scratch directory and compare every file with its manifest`,
+    },
+  ];
+  if (!input.revert) {
+    steps.push({
+      id: 'safety-snapshot',
+      kind: 'safety-snapshot',
+      title: 'Safety snapshot',
+      detail: `run the backup Jobs ${input.stores.map((s) => `${s}-backup`).join(', ')} now: the current data, to revert to`,
+    });
+  }
+  steps.push({
+    id: 'stop',
+    kind: 'stop',
+    title: 'Stop services',
+    detail: `remember the replicas of the Deployments of ${input.appReleases.join(', ')} in ${ns}, scale them to 0 and wait until their pods are gone`,
+  });
+  for (const store of input.stores) {
+    steps.push({
+      id: `restore:${store}`,
+      kind: 'restore',
+      store,
+      title: `Restore ${store}`,
+      detail: `create a Job from CronJob ${store}-restore with RESTORE_SNAPSHOT set to the validated snapshot and wait for it`,
+    });
+  }
+  steps.push({
+    id: 'verify',
+    kind: 'verify',
+    title: 'Verify data',
+    detail: 'every restore Job succeeded, the restored copy matches its manifest, and the stores are ready',
+  });
+  steps.push({
+    id: 'migrate',
+    kind: 'migrate',
+    title: 'Migration',
+    detail: input.migration
+      ? `run the migration Job (${input.migration.image}: ${input.migration.command.join(' ')}) and wait for it`
+      : 'nothing to run: backup.migration is not configured',
+  });
+  steps.push({
+    id: 'test',
+    kind: 'test',
+    title: 'Test',
+    detail: `helm test ${input.storeReleases.join(', ')}; every store workload ready`,
+  });
+  steps.push({
+    id: 'start',
+    kind: 'start',
+    title: 'Start services',
+    detail: 'scale the Deployments back to the remembered replicas and wait until they are ready',
+  });
+  return steps;
+}
+
+/** The plan as text, for --dry-run. */
+export function formatPlan(steps: readonly RestoreStep[]): string {
+  return `${steps.map((s, i) => `${i + 1}. ${s.title}: ${s.detail}`).join('\n')}\n`;
+}

@@ -1,0 +1,129 @@
+// The backup action as GitHub runs it: the esbuild bundle, run by node with INPUT_* and the runner's files,
+// against the simulated cluster (only the staging redis release installed) and a real restic repository.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadReleaseConfig } from '../../src/config/index.js';
+import { createHelm } from '../../src/helm/index.js';
+import { setLogger, silentLogger } from '../../src/log.js';
+import { planRelease } from '../../src/plan/index.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { packageRoot } from '../../src/util/paths.js';
+import { playBackupJobs, seedRedis } from '../backup-pipeline/harness.js';
+import { startTestRedis, type TestRedis } from '../support/redis.js';
+import { createTestRepository, type TestRepository, testPassword } from '../support/restic.js';
+import { helmBinary } from '../support/tools.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rk-backup-bundle-'));
+const bundle = join(dir, 'dist', 'backup', 'index.js');
+const example = join(packageRoot(), 'examples', 'memory-system.yaml');
+let sandbox: Sandbox;
+let repo: TestRepository;
+let redis: TestRedis;
+
+beforeAll(async () => {
+  setLogger(silentLogger);
+  const { buildAll } = await import(join(packageRoot(), 'scripts', 'build.mjs'));
+  await buildAll(join(dir, 'dist'));
+  // The bundle finds its chart as in a checkout of the action: package.json and charts/ above dist/.
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'release-kit', private: true }));
+  symlinkSync(join(packageRoot(), 'charts'), join(dir, 'charts'));
+  sandbox = await startSandbox();
+  const plan = planRelease(await loadReleaseConfig(example, { environment: 'staging' }));
+  const release = plan.releases.find((r) => r.component === 'redis');
+  if (!release) throw new Error('the example has no redis release');
+  const helm = await createHelm({ binary: helmBinary(4), kubeconfig: sandbox.kubeconfigPath });
+  await helm.upgradeInstall({ ...release, createNamespace: true });
+  repo = await createTestRepository();
+  redis = await startTestRedis();
+  await seedRedis(redis, { 'k:1': 'one' });
+}, 120_000);
+afterAll(async () => {
+  await sandbox?.stop();
+  await redis?.stop();
+  await repo?.remove();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(inputs: Record<string, string>) {
+  const workspace = mkdtempSync(join(dir, 'ws-'));
+  const runnerTemp = mkdtempSync(join(dir, 'tmp-'));
+  const files = { output: join(workspace, 'output'), summary: join(workspace, 'summary') };
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: workspace,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: runnerTemp,
+    RESTIC_CACHE_DIR: join(dir, 'cache'),
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const r = await execa(process.execPath, [bundle], { cwd: workspace, env, extendEnv: false, reject: false });
+  return {
+    ...r,
+    outputs: readFileSync(files.output, 'utf8'),
+    summary: readFileSync(files.summary, 'utf8'),
+    leftInRunnerTemp: readdirSync(runnerTemp),
+  };
+}
+
+const inputs = () => ({
+  kind: 'data',
+  config: example,
+  environment: 'staging',
+  stores: 'redis',
+  kubeconfig: readFileSync(sandbox.kubeconfigPath, 'utf8'),
+  'restic-password': testPassword,
+  'restic-repository': repo.repository,
+});
+
+describe('bundled backup action', () => {
+  it('runs the redis backup Job, outputs its snapshot, tables it in the summary, removes the kubeconfig', async () => {
+    const player = playBackupJobs({ sandbox, redis, dir, repo }, 'redis');
+    const r = await run(inputs());
+    await player.stop();
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(player.played).toHaveLength(1);
+    const [snapshot] = await repo.restic.snapshots();
+    expect(r.outputs).toContain(`{"redis":"${snapshot?.shortId}"}`);
+    expect(r.summary).toContain('<h2>Data backup of memory-system-staging: verified</h2>');
+    expect(r.summary).toMatch(
+      new RegExp(`<td>redis</td><td>${snapshot?.shortId}</td><td>[\\d.]+ (B|KiB)</td><td>\\d+</td>`),
+    );
+    expect(r.summary).toContain('redis: fresh');
+    // Secrets are masked before use; the kubeconfig file is gone.
+    expect(r.stdout).toContain(`::add-mask::${testPassword}`);
+    expect(r.leftInRunnerTemp).toEqual([]);
+    expect(r.stdout).not.toContain('::error');
+  }, 120_000);
+
+  it('fails the step when the Job stores nothing, with the store named in the error and the summary', async () => {
+    // Nobody plays the Job this time: it completes in the simulation without a snapshot.
+    const r = await run(inputs());
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(
+      /::error::the data backup of memory-system-staging failed: redis: Job redis-backup-\S+ completed, but no new snapshot/,
+    );
+    expect(r.summary).toContain('<h2>Data backup of memory-system-staging: FAILED</h2>');
+  }, 120_000);
+
+  it.each([
+    [{ kind: 'everything' }, "the input 'kind' must be data or config, got 'everything'"],
+    [{ kind: 'config', stores: 'redis' }, "the input 'stores' goes with kind: data"],
+    [{ stores: 'postgres' }, 'store "postgres" is not an in-cluster store of the configuration'],
+    [{ 'restic-password': '' }, "the input 'restic-password' is required"],
+  ])(
+    'refuses %j with a clear message',
+    async (override, message) => {
+      const r = await run({ ...inputs(), ...override });
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toContain(`::error::${message}`);
+    },
+    60_000,
+  );
+});
