@@ -11,6 +11,7 @@ import { registerDeploy } from './cli/deploy.js';
 import { CliExit, type CommandRegistrar } from './cli/exit.js';
 import { registerPlan } from './cli/plan.js';
 import { registerRender } from './cli/render.js';
+import { registerRepair } from './cli/repair.js';
 import { registerRestore } from './cli/restore.js';
 import { registerRollback } from './cli/rollback.js';
 import { registerSandbox } from './cli/sandbox.js';
@@ -29,6 +30,7 @@ const commands: CommandRegistrar[] = [
   registerDemo,
   registerVerify,
   registerRollback,
+  registerRepair,
   registerBackup,
   registerRestore,
 ];

@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { type DeployLock, deployLockAnnotation, formatDeployLock, parseDeployLock } from '../helm/index.js';
 import { type AnnotatedObject, readAnnotation, writeAnnotation } from '../kube/annotation-lock.js';
 import type { KubeClient } from '../kube/client.js';
-import { log } from '../log.js';
+import { type Logger, log } from '../log.js';
 
 export const lockConfigMapName = 'release-kit-lock';
 
@@ -36,7 +36,8 @@ export interface HeldLock {
   lock: DeployLock;
   /** The lock found before this run took it (expired, or released by an earlier run). */
   previous?: DeployLock;
-  release(): Promise<void>;
+  /** Writes the lock back expired; false when it was no longer this run's (left as it is). */
+  release(): Promise<boolean>;
 }
 
 export async function acquireDeployLock(
@@ -74,17 +75,24 @@ export async function acquireDeployLock(
   );
 }
 
-async function releaseLock(client: KubeClient, ref: AnnotatedObject, lock: DeployLock, now: () => Date) {
+/** Writes the lock back expired (the record of its last holder stays), unless someone else changed it meanwhile. */
+export async function releaseLock(
+  client: KubeClient,
+  ref: AnnotatedObject,
+  lock: DeployLock,
+  now: () => Date,
+  logger: Logger = log,
+): Promise<boolean> {
   const state = await readAnnotation(client, ref);
   const current = state.value === undefined ? undefined : parseDeployLock(state.value, ref.name);
   if (current?.holder !== lock.holder || current.acquiredAt.getTime() !== lock.acquiredAt.getTime()) {
-    log.warn(`the deploy lock of namespace ${ref.namespace} is no longer this run's; left as it is`);
-    return;
+    logger.warn(`the deploy lock of namespace ${ref.namespace} is no longer this run's; left as it is`);
+    return false;
   }
   const released = formatDeployLock({ ...lock, expiresAt: now() });
-  if (!(await writeAnnotation(client, ref, state, released))) {
-    log.warn(`the deploy lock of namespace ${ref.namespace} changed while being released; left as it is`);
-  }
+  if (await writeAnnotation(client, ref, state, released)) return true;
+  logger.warn(`the deploy lock of namespace ${ref.namespace} changed while being released; left as it is`);
+  return false;
 }
 
 /** Kubernetes API failures a user can act on become UserErrors naming the namespace. */

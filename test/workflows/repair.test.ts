@@ -1,7 +1,7 @@
-// The repair step of deploy.yml, run as GitHub runs it (bash, with helm, kubectl, jq and release-kit's
-// CLI) against the simulated cluster with real helm 4: releases a killed helm left pending-upgrade and
-// pending-install are rolled back and uninstalled when this run holds the deploy lock, and left alone when
-// another run holds it.
+// The repair step of deploy.yml, run as GitHub runs it (bash, helm and a fresh bundle of release-kit's CLI
+// checked out at .release-kit) against the simulated cluster with real helm 4: releases a killed helm left
+// pending-upgrade and pending-install are rolled back and uninstalled when this run holds the deploy lock,
+// and left alone when another run holds it.
 import {
   mkdirSync,
   mkdtempSync,
@@ -102,7 +102,8 @@ function runRepair() {
     reject: false,
     extendEnv: false,
     env: {
-      PATH: [dirname(helm), dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter),
+      // helm and node, as the pipeline's runner has them; nothing else (no kubectl, no jq).
+      PATH: [dirname(helm), dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter),
       HOME: work,
       CONFIG: join(work, 'release.yaml'),
       ENVIRONMENT: '',
@@ -119,8 +120,17 @@ beforeAll(async () => {
   sandbox = await startSandbox({ timing: { probeIntervalMs: 400 } });
   writeFileSync(join(work, 'release.yaml'), configText);
   mkdirSync(runnerTemp);
-  mkdirSync(join(work, 'workspace'));
-  symlinkSync(root, join(work, 'workspace', '.release-kit'), 'dir');
+  // The checkout of release-kit the step runs: a fresh bundle of the CLI, with package.json and charts/
+  // above dist/ as in a real checkout.
+  const checkout = join(work, 'workspace', '.release-kit');
+  mkdirSync(checkout, { recursive: true });
+  const { buildAll } = await import(join(root, 'scripts', 'build.mjs'));
+  await buildAll(join(checkout, 'dist'));
+  writeFileSync(
+    join(checkout, 'package.json'),
+    JSON.stringify({ name: 'release-kit', private: true, type: 'module' }),
+  );
+  symlinkSync(join(root, 'charts'), join(checkout, 'charts'));
   const plan = await runReleaseKit(['plan', '--config', join(work, 'release.yaml'), '--json']);
   expect(plan.exitCode, plan.stderr).toBe(0);
   for (const r of (JSON.parse(plan.stdout) as { releases: { component: string; values: unknown }[] })
@@ -178,6 +188,7 @@ describe("deploy.yml's repair step", () => {
     expect(result.stdout).toContain(
       `The deploy lock of namespace ${namespace} is not held by this run (github:acme/memory/runs/42): nothing to repair.`,
     );
+    expect(result.stdout).toContain('It is held by github:acme/memory/runs/41.');
     expect((await lastRevision('memory-system-storage'))?.status).toBe('pending-upgrade');
     expect((await lastRevision('memory-system-faiss'))?.status).toBe('pending-install');
     expect((await readLock()).holder).toBe('github:acme/memory/runs/41');
@@ -188,10 +199,13 @@ describe("deploy.yml's repair step", () => {
     const result = await runRepair();
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(
-      '::warning::memory-system-storage was left pending-upgrade by this run: rolling back to revision 1',
+      `Repaired 2 pending releases of namespace ${namespace}; released the deploy lock.`,
     );
-    expect(result.stdout).toContain(
-      '::warning::memory-system-faiss was left pending-install by this run and was never deployed: uninstalling it',
+    expect(result.stdout).toMatch(
+      /memory-system-storage \(pending-upgrade\): repaired: .*this run holds the deploy lock.*rolling back to revision 1/,
+    );
+    expect(result.stdout).toMatch(
+      /memory-system-faiss \(pending-install\): repaired: .*never deployed, so it is uninstalled/,
     );
     expect(await lastRevision('memory-system-storage')).toMatchObject({
       status: 'deployed',
@@ -206,4 +220,16 @@ describe("deploy.yml's repair step", () => {
     // The kubeconfig copy (a secret) is gone.
     expect(readdirSync(runnerTemp)).toEqual([]);
   }, 120_000);
+
+  it('reports nothing pending when run again, and leaves the released lock released', async () => {
+    const result = await runRepair();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      `No release of namespace ${namespace} is pending; released the deploy lock.`,
+    );
+    expect((await lastRevision('memory-system-storage'))?.revision).toBe(3);
+    const lock = await readLock();
+    expect(lock.holder).toBe('github:acme/memory/runs/42');
+    expect(new Date(lock.expires_at).getTime()).toBeLessThanOrEqual(Date.now());
+  }, 60_000);
 });
