@@ -1,12 +1,15 @@
 // The seed's recovery flow (5.2) as a list of named steps: validate backup -> stop services -> [restore data ->
 // verify data -> migration -> test] -> start services, with a safety snapshot of the current data before
-// anything is stopped or overwritten. Pure: the dry run prints this plan, the executor runs it.
+// anything is stopped or overwritten. "Stop" takes down the app tiers and the restored stores (their files are
+// overwritten); the stores start again right after the restore, since verify, migration and test need them,
+// and the app tiers last. Pure: the dry run prints this plan, the executor runs it.
 
 export type RestoreStepKind =
   | 'validate'
   | 'safety-snapshot'
   | 'stop'
   | 'restore'
+  | 'start-stores'
   | 'verify'
   | 'migrate'
   | 'test'
@@ -30,7 +33,7 @@ export interface RestorePlanInput {
   snapshots: Readonly<Record<string, string>>;
   /** Helm releases of the app tiers whose Deployments are stopped. */
   appReleases: readonly string[];
-  /** Helm releases of the stores (helm test, readiness). */
+  /** Helm releases of the stores being restored (their StatefulSets are stopped; helm test, readiness). */
   storeReleases: readonly string[];
   migration?: { image: string; command: readonly string[] };
   /** A revert restores the safety snapshot: it takes no new one. */
@@ -59,7 +62,7 @@ export function planRestore(input: RestorePlanInput): RestoreStep[] {
     id: 'stop',
     kind: 'stop',
     title: 'Stop services',
-    detail: `remember the replicas of the Deployments of ${input.appReleases.join(', ')} in ${ns}, scale them to 0 and wait until their pods are gone`,
+    detail: `remember the replicas of the Deployments of ${input.appReleases.join(', ')} and of the StatefulSets of ${input.storeReleases.join(', ')} in ${ns}; scale the Deployments to 0, then the StatefulSets, and wait until their pods are gone (a running store would overwrite the restored files, and holds its data volumes)`,
   });
   for (const store of input.stores) {
     steps.push({
@@ -70,6 +73,13 @@ export function planRestore(input: RestorePlanInput): RestoreStep[] {
       detail: `create a Job from CronJob ${store}-restore with RESTORE_SNAPSHOT set to the validated snapshot and wait for it`,
     });
   }
+  // The stores come back before verify, migration and test: all three need them running.
+  steps.push({
+    id: 'start-stores',
+    kind: 'start-stores',
+    title: 'Start stores',
+    detail: `scale the StatefulSets of ${input.storeReleases.join(', ')} back to the remembered replicas and wait until they are ready`,
+  });
   steps.push({
     id: 'verify',
     kind: 'verify',
@@ -94,7 +104,7 @@ export function planRestore(input: RestorePlanInput): RestoreStep[] {
     id: 'start',
     kind: 'start',
     title: 'Start services',
-    detail: 'scale the Deployments back to the remembered replicas and wait until they are ready',
+    detail: `scale the Deployments of ${input.appReleases.join(', ')} back to the remembered replicas and wait until they are ready`,
   });
   return steps;
 }

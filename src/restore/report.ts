@@ -16,9 +16,10 @@ export function formatReport(report: RestoreReport): string {
     lines.push(
       `restore FAILED at "${report.failed?.title}". ${
         report.stopped
-          ? `Services in ${report.state.namespace} are STOPPED (replicas remembered: ${Object.entries(
-              report.state.replicas ?? {},
-            )
+          ? `Services in ${report.state.namespace} are STOPPED (replicas remembered: ${Object.entries({
+              ...report.state.replicas,
+              ...report.state.storeReplicas,
+            })
               .map(([n, r]) => `${n}=${r}`)
               .join(', ')}).`
           : 'Nothing was stopped or overwritten.'

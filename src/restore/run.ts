@@ -15,7 +15,13 @@ import { UserError } from '../errors.js';
 import type { Helm } from '../helm/index.js';
 import type { KubeClient } from '../kube/client.js';
 import { createJob, jobName, jobOutcome, startJobFromCronJob, waitForJob } from '../kube/jobs.js';
-import { deploymentsOf, scaleDeployment, waitForReplicas } from '../kube/scale.js';
+import {
+  deploymentsOf,
+  type ScalableKind,
+  scaleWorkload,
+  statefulSetsOf,
+  waitForReplicas,
+} from '../kube/scale.js';
 import { log } from '../log.js';
 import { planRelease } from '../plan/index.js';
 import { planRestore, type RestoreStep } from './plan.js';
@@ -116,8 +122,9 @@ export async function prepareRestore(o: PlanningOptions, request: RestoreRequest
     return {
       ...newState(o, 'revert', previous.stores),
       snapshots: { ...previous.safetySnapshots },
-      // The Deployments are probably at 0 now: keep the counts remembered before the first stop.
+      // The workloads are probably at 0 now: keep the counts remembered before the first stop.
       ...(previous.replicas ? { replicas: previous.replicas } : {}),
+      ...(previous.storeReplicas ? { storeReplicas: previous.storeReplicas } : {}),
       steps: planRestore({
         namespace: o.config.namespace,
         stores: previous.stores,
@@ -218,6 +225,17 @@ export async function executeRestore(o: RestoreOptions, state: RestoreState): Pr
     return restoreSnapshot(o.restic, id, dir);
   };
 
+  /** Scales every remembered workload of a kind to `to(remembered)` and waits until they got there. */
+  const scaleAll = async (
+    kind: ScalableKind,
+    remembered: Record<string, number>,
+    to: (replicas: number) => number,
+  ) => {
+    const targets = Object.entries(remembered).map(([name, n]) => ({ name, replicas: to(n) }));
+    for (const t of targets) await scaleWorkload(o.kube, ns, t.name, t.replicas, kind);
+    await waitForReplicas(o.kube, ns, targets, { timeoutMs: scaleTimeoutMs, kind });
+  };
+
   const steps: Record<RestoreStep['kind'], (step: StepRecord) => Promise<string>> = {
     validate: async () => {
       const spec =
@@ -274,23 +292,22 @@ export async function executeRestore(o: RestoreOptions, state: RestoreState): Pr
     },
 
     stop: async () => {
-      if (!state.replicas) {
+      if (!state.replicas || !state.storeReplicas) {
         const found = await deploymentsOf(o.kube, ns, releases.app);
         if (!found.length)
           throw new StepFailure(`no Deployments of ${releases.app.join(', ')} found in ${ns}`);
-        state.replicas = Object.fromEntries(found.map((d) => [d.name, d.replicas]));
+        const stores = await statefulSetsOf(o.kube, ns, releases.stores);
+        if (!stores.length)
+          throw new StepFailure(`no StatefulSets of ${releases.stores.join(', ')} found in ${ns}`);
+        state.replicas ??= Object.fromEntries(found.map((d) => [d.name, d.replicas]));
+        state.storeReplicas ??= Object.fromEntries(stores.map((d) => [d.name, d.replicas]));
         // Remembered before anything is scaled: a crash from here on must not lose the counts.
         await writeState(o.statePath, state);
       }
-      const names = Object.keys(state.replicas);
-      for (const name of names) await scaleDeployment(o.kube, ns, name, 0);
-      await waitForReplicas(
-        o.kube,
-        ns,
-        names.map((name) => ({ name, replicas: 0 })),
-        { timeoutMs: scaleTimeoutMs },
-      );
-      return `scaled ${Object.entries(state.replicas)
+      // The app tiers first, so no client writes to a store that is going away.
+      await scaleAll('Deployment', state.replicas, () => 0);
+      await scaleAll('StatefulSet', state.storeReplicas, () => 0);
+      return `scaled ${[...Object.entries(state.replicas), ...Object.entries(state.storeReplicas)]
         .map(([n, r]) => `${n} ${r}->0`)
         .join(', ')}`;
     },
@@ -383,15 +400,17 @@ export async function executeRestore(o: RestoreOptions, state: RestoreState): Pr
       return `helm test passed for ${releases.stores.join(', ')}; every store workload is ready`;
     },
 
+    'start-stores': async () => {
+      const replicas = state.storeReplicas ?? {};
+      await scaleAll('StatefulSet', replicas, (n) => n);
+      return `scaled ${Object.entries(replicas)
+        .map(([n, r]) => `${n} 0->${r}`)
+        .join(', ')}; all ready`;
+    },
+
     start: async () => {
       const replicas = state.replicas ?? {};
-      for (const [name, n] of Object.entries(replicas)) await scaleDeployment(o.kube, ns, name, n);
-      await waitForReplicas(
-        o.kube,
-        ns,
-        Object.entries(replicas).map(([name, n]) => ({ name, replicas: n })),
-        { timeoutMs: scaleTimeoutMs },
-      );
+      await scaleAll('Deployment', replicas, (n) => n);
       return `scaled ${Object.entries(replicas)
         .map(([n, r]) => `${n} 0->${r}`)
         .join(', ')}; all ready`;

@@ -1,6 +1,7 @@
 // The progress of a restore, kept in a small JSON file after every step: which snapshots are being restored,
-// the safety snapshots, the replicas the stopped Deployments had, and each step's outcome. A failed restore
-// leaves services stopped; the file is what `--resume` continues from and `--revert` reverts with.
+// the safety snapshots, the replicas the stopped Deployments and StatefulSets had, and each step's outcome.
+// A failed restore leaves services stopped; the file is what `--resume` continues from and `--revert`
+// reverts with.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -29,8 +30,10 @@ export interface RestoreState {
   snapshots: Record<string, string>;
   /** Store -> full id of the safety snapshot of the data before the restore. */
   safetySnapshots: Record<string, string>;
-  /** Deployment -> replicas before the stop step; absent until services were stopped. */
+  /** Deployment (app tier) -> replicas before the stop step; absent until services were stopped. */
   replicas?: Record<string, number>;
+  /** StatefulSet (restored store) -> replicas before the stop step; absent until services were stopped. */
+  storeReplicas?: Record<string, number>;
   /** Store -> restore Job name. */
   jobs: Record<string, string>;
   steps: StepRecord[];

@@ -1,9 +1,8 @@
 // The backup action as GitHub runs it: the esbuild bundle, run by node with INPUT_* and the runner's files,
 // against the simulated cluster (only the staging redis release installed) and a real restic repository.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReleaseConfig } from '../../src/config/index.js';
 import { createHelm } from '../../src/helm/index.js';
@@ -12,12 +11,12 @@ import { planRelease } from '../../src/plan/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { playBackupJobs, seedRedis } from '../backup-pipeline/harness.js';
+import { runBundledAction } from '../support/action-bundles.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { createTestRepository, type TestRepository, testPassword } from '../support/restic.js';
 import { helmBinary } from '../support/tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rk-backup-bundle-'));
-const bundle = join(dir, 'dist', 'backup', 'index.js');
 const example = join(packageRoot(), 'examples', 'memory-system.yaml');
 let sandbox: Sandbox;
 let repo: TestRepository;
@@ -25,11 +24,6 @@ let redis: TestRedis;
 
 beforeAll(async () => {
   setLogger(silentLogger);
-  const { buildAll } = await import(join(packageRoot(), 'scripts', 'build.mjs'));
-  await buildAll(join(dir, 'dist'));
-  // The bundle finds its chart as in a checkout of the action: package.json and charts/ above dist/.
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'release-kit', private: true }));
-  symlinkSync(join(packageRoot(), 'charts'), join(dir, 'charts'));
   sandbox = await startSandbox();
   const plan = planRelease(await loadReleaseConfig(example, { environment: 'staging' }));
   const release = plan.releases.find((r) => r.component === 'redis');
@@ -47,29 +41,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(inputs: Record<string, string>) {
+function run(inputs: Record<string, string>) {
   const workspace = mkdtempSync(join(dir, 'ws-'));
-  const runnerTemp = mkdtempSync(join(dir, 'tmp-'));
-  const files = { output: join(workspace, 'output'), summary: join(workspace, 'summary') };
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: workspace,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: runnerTemp,
-    RESTIC_CACHE_DIR: join(dir, 'cache'),
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const r = await execa(process.execPath, [bundle], { cwd: workspace, env, extendEnv: false, reject: false });
-  return {
-    ...r,
-    outputs: readFileSync(files.output, 'utf8'),
-    summary: readFileSync(files.summary, 'utf8'),
-    leftInRunnerTemp: readdirSync(runnerTemp),
-  };
+  const env = { HOME: workspace, RESTIC_CACHE_DIR: join(dir, 'cache') };
+  return runBundledAction('backup', { inputs, env, cwd: workspace });
 }
 
 const inputs = () => ({
@@ -90,7 +65,7 @@ describe('bundled backup action', () => {
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(player.played).toHaveLength(1);
     const [snapshot] = await repo.restic.snapshots();
-    expect(r.outputs).toContain(`{"redis":"${snapshot?.shortId}"}`);
+    expect(r.outputText).toContain(`{"redis":"${snapshot?.shortId}"}`);
     expect(r.summary).toContain('<h2>Data backup of memory-system-staging: verified</h2>');
     expect(r.summary).toMatch(
       new RegExp(`<td>redis</td><td>${snapshot?.shortId}</td><td>[\\d.]+ (B|KiB)</td><td>\\d+</td>`),
@@ -98,7 +73,7 @@ describe('bundled backup action', () => {
     expect(r.summary).toContain('redis: fresh');
     // Secrets are masked before use; the kubeconfig file is gone.
     expect(r.stdout).toContain(`::add-mask::${testPassword}`);
-    expect(r.leftInRunnerTemp).toEqual([]);
+    expect(r.runnerTemp).toEqual([]);
     expect(r.stdout).not.toContain('::error');
   }, 120_000);
 

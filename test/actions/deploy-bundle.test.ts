@@ -1,39 +1,24 @@
-// The deploy action as GitHub runs it: a fresh esbuild bundle run by node, inputs and output files in the
+// The deploy action as GitHub runs it: the esbuild bundle run by node, inputs and output files in the
 // environment, real helm against the simulated cluster, and a tiny local server standing in for the
 // GitHub API (GITHUB_API_URL) to receive the Deployment and its statuses.
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { packageRoot } from '../../src/util/paths.js';
 import { deployTiming, digest, example } from '../deploy/support.js';
+import { runBundledAction } from '../support/action-bundles.js';
 import { helmBinary } from '../support/tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rk-deploy-bundle-'));
-// The bundle finds its chart the way it does in a checkout of the action: package.json and charts/ above dist/.
-const bundle = join(dir, 'dist', 'deploy', 'index.js');
 let sandbox: Sandbox;
 let api: Server;
 let apiUrl: string;
 const requests: { method: string; url: string; body: Record<string, unknown> }[] = [];
 
 beforeAll(async () => {
-  const { buildAll } = await import(join(packageRoot(), 'scripts', 'build.mjs'));
-  await buildAll(join(dir, 'dist'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'release-kit', private: true }));
-  symlinkSync(join(packageRoot(), 'charts'), join(dir, 'charts'));
   sandbox = await startSandbox({ timing: deployTiming });
   api = createServer((req, res) => {
     let text = '';
@@ -57,35 +42,21 @@ afterAll(async () => {
 
 async function runAction(inputs: Record<string, string>) {
   const workspace = mkdtempSync(join(dir, 'ws-'));
-  const runnerTemp = join(workspace, 'runner-temp');
-  mkdirSync(runnerTemp);
-  const output = join(workspace, 'github-output');
-  const summary = join(workspace, 'step-summary');
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
   writeFileSync(join(workspace, 'release.yaml'), example);
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? workspace,
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: summary,
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: runnerTemp,
-    GITHUB_API_URL: apiUrl,
-    GITHUB_SERVER_URL: 'https://github.example',
-    GITHUB_REPOSITORY: 'acme/memory',
-    GITHUB_SHA: 'a'.repeat(40),
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_RUN_ATTEMPT: '1',
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const r = await execa(process.execPath, [bundle], { cwd: workspace, env, extendEnv: false, reject: false });
-  const outputs: Record<string, string> = {};
-  for (const m of readFileSync(output, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) {
-    outputs[m[1] as string] = m[3] as string;
-  }
-  return { ...r, outputs, summary: readFileSync(summary, 'utf8'), runnerTemp };
+  return runBundledAction('deploy', {
+    inputs,
+    cwd: workspace,
+    env: {
+      HOME: process.env.HOME ?? workspace,
+      GITHUB_API_URL: apiUrl,
+      GITHUB_SERVER_URL: 'https://github.example',
+      GITHUB_REPOSITORY: 'acme/memory',
+      GITHUB_SHA: 'a'.repeat(40),
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_RUN_ID: '4242',
+      GITHUB_RUN_ATTEMPT: '1',
+    },
+  });
 }
 
 describe('bundled deploy action', () => {
@@ -108,7 +79,7 @@ describe('bundled deploy action', () => {
     expect(r.stdout).toContain('::add-mask::sandbox-simulated-cluster');
     expect(r.stdout).toContain('::add-mask::ghs_secret-test-token');
     // The kubeconfig file was removed from RUNNER_TEMP.
-    expect(readdirSync(r.runnerTemp)).toEqual([]);
+    expect(r.runnerTemp).toEqual([]);
 
     const ledger = JSON.parse(r.outputs.ledger ?? '');
     expect(ledger.outcome).toBe('success');

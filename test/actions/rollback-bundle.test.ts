@@ -1,4 +1,4 @@
-// The rollback action as GitHub runs it (fresh esbuild bundle, INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+// The rollback action as GitHub runs it (the esbuild bundle, INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
 // RUNNER_TEMP) against the simulated cluster with the real helm: a manual rollback of api to a chosen revision,
 // and inputs refused before anything changes.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,19 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHelm, type Helm } from '../../src/helm/index.js';
 import { setLogger, silentLogger } from '../../src/log.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { packageRoot } from '../../src/util/paths.js';
-import {
-  deploy,
-  fastOverrides,
-  loadConfig,
-  namespace,
-  runActionBundle,
-  writeConfig,
-} from '../gate/support.js';
+import { deploy, fastOverrides, loadConfig, namespace, writeConfig } from '../gate/support.js';
+import { runBundledAction } from '../support/action-bundles.js';
 import { helmBinary } from '../support/tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rk-rollback-bundle-'));
-const bundle = join(dir, 'dist', 'rollback', 'index.js');
 let sandbox: Sandbox;
 let helm: Helm;
 let workspace: string;
@@ -28,8 +20,6 @@ let kubeconfig: string;
 
 beforeAll(async () => {
   setLogger(silentLogger);
-  const { buildAll } = await import(join(packageRoot(), 'scripts', 'build.mjs'));
-  const building = buildAll(join(dir, 'dist'));
   sandbox = await startSandbox({ https: true, namespaces: [namespace] });
   helm = await createHelm({ binary: helmBinary(3), kubeconfig: sandbox.kubeconfigPath });
   workspace = mkdtempSync(join(dir, 'ws-'));
@@ -37,7 +27,6 @@ beforeAll(async () => {
   await deploy(helm, config, ['api'], { api: 'v1' });
   await deploy(helm, config, ['api'], { api: 'v2' });
   kubeconfig = readFileSync(sandbox.kubeconfigPath, 'utf8');
-  await building;
 }, 120_000);
 
 afterAll(async () => {
@@ -74,7 +63,7 @@ describe('bundled rollback action', () => {
     'refuses %j before anything changes',
     async (inputs, message) => {
       const before = await history();
-      const r = await runActionBundle(bundle, { ...base(), ...inputs }, workspace);
+      const r = await runBundledAction('rollback', { inputs: { ...base(), ...inputs }, cwd: workspace });
       expect(r.exitCode).toBe(1);
       expect(r.stdout.split('\n').find((l) => l.startsWith('::error::'))).toMatch(message);
       expect(await history()).toEqual(before);
@@ -84,11 +73,10 @@ describe('bundled rollback action', () => {
   );
 
   it('rolls api back to revision 1, with outputs and a summary of the state of each release', async () => {
-    const r = await runActionBundle(
-      bundle,
-      { ...base(), components: 'api', revision: '1', reason: 'v2 <breaks> sessions' },
-      workspace,
-    );
+    const r = await runBundledAction('rollback', {
+      inputs: { ...base(), components: 'api', revision: '1', reason: 'v2 <breaks> sessions' },
+      cwd: workspace,
+    });
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.outputs).toMatchObject({ outcome: 'rolled-back', verdict: 'skipped', reasons: '[]' });
     expect(JSON.parse(r.outputs['rolled-back'] ?? '')).toEqual(['memory-system-api']);

@@ -3,52 +3,29 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/util/paths.js';
+import { runBundledAction } from '../support/action-bundles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rk-validate-bundle-'));
-const bundle = join(dir, 'dist', 'validate', 'index.js');
 const example = readFileSync(join(packageRoot(), 'examples', 'memory-system.yaml'), 'utf8');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-beforeAll(async () => {
-  const { buildAll } = await import(join(packageRoot(), 'scripts', 'build.mjs'));
-  await buildAll(join(dir, 'dist'));
-});
-
-async function runBundle(inputs: Record<string, string>) {
-  const workspace = mkdtempSync(join(dir, 'ws-'));
-  const output = join(workspace, 'github-output');
-  const summary = join(workspace, 'step-summary');
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  const env: Record<string, string> = {
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: summary,
-    GITHUB_WORKSPACE: workspace,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  return { workspace, env, output, summary };
+/** A fresh workspace and the action's inputs; the test writes its files into the workspace, then runs. */
+function prepare(inputs: Record<string, string>) {
+  return { workspace: mkdtempSync(join(dir, 'ws-')), inputs };
 }
 
-async function run(setup: Awaited<ReturnType<typeof runBundle>>) {
-  const r = await execa(process.execPath, [bundle], {
-    cwd: setup.workspace,
-    env: setup.env,
-    extendEnv: false,
-    reject: false,
-  });
-  return { ...r, outputs: readFileSync(setup.output, 'utf8'), summary: readFileSync(setup.summary, 'utf8') };
-}
+const run = (setup: ReturnType<typeof prepare>) =>
+  runBundledAction('validate', { inputs: setup.inputs, cwd: setup.workspace });
 
 describe('bundled validate action', () => {
   it('sets config-json and writes a summary for a valid configuration', async () => {
-    const setup = await runBundle({ config: 'release.yaml', environment: 'production' });
+    const setup = prepare({ config: 'release.yaml', environment: 'production' });
     writeFileSync(join(setup.workspace, 'release.yaml'), example);
     const r = await run(setup);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    const match = /^config-json<<(\S+)\n([\s\S]*?)\n\1$/m.exec(r.outputs);
+    const match = /^config-json<<(\S+)\n([\s\S]*?)\n\1$/m.exec(r.outputText);
     expect(match).not.toBeNull();
     const config = JSON.parse(match?.[2] ?? '');
     expect(config.scaling.auto_scaling.max_replicas).toBe(10);
@@ -58,7 +35,7 @@ describe('bundled validate action', () => {
   });
 
   it('annotates problems at file and line, exits 1 and tables them in the summary', async () => {
-    const setup = await runBundle({ config: 'conf/release.yaml' });
+    const setup = prepare({ config: 'conf/release.yaml' });
     mkdirSync(join(setup.workspace, 'conf'));
     writeFileSync(
       join(setup.workspace, 'conf', 'release.yaml'),
@@ -68,7 +45,7 @@ describe('bundled validate action', () => {
     );
     const r = await run(setup);
     expect(r.exitCode).toBe(1);
-    expect(r.outputs).toBe('');
+    expect(r.outputText).toBe('');
     const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error'));
     expect(errors).toEqual([
       expect.stringMatching(

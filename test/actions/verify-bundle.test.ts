@@ -1,4 +1,4 @@
-// The verify action as GitHub runs it: a fresh esbuild bundle run by node with INPUT_*, GITHUB_OUTPUT,
+// The verify action as GitHub runs it: the esbuild bundle run by node with INPUT_*, GITHUB_OUTPUT,
 // GITHUB_STEP_SUMMARY and RUNNER_TEMP, against the simulated cluster and a real Prometheus. A faulty memory
 // deploy fails the gate, is rolled back, and the summary tables and charts the measurements.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,15 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHelm, type Helm } from '../../src/helm/index.js';
 import { setLogger, silentLogger } from '../../src/log.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { packageRoot } from '../../src/util/paths.js';
-import {
-  deploy,
-  fastOverrides,
-  loadConfig,
-  namespace,
-  runActionBundle,
-  writeConfig,
-} from '../gate/support.js';
+import { deploy, fastOverrides, loadConfig, namespace, writeConfig } from '../gate/support.js';
+import { runBundledAction } from '../support/action-bundles.js';
 import { helmBinary, systemBinary } from '../support/tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rk-verify-bundle-'));
@@ -25,15 +18,12 @@ let helm: Helm;
 
 beforeAll(async () => {
   setLogger(silentLogger);
-  const { buildAll } = await import(join(packageRoot(), 'scripts', 'build.mjs'));
-  const building = buildAll(join(dir, 'dist'));
   sandbox = await startSandbox({
     https: true,
     prometheus: { binary: systemBinary('prometheus'), scrapeIntervalSeconds: 1 },
     namespaces: [namespace],
   });
   helm = await createHelm({ binary: helmBinary(4), kubeconfig: sandbox.kubeconfigPath });
-  await building;
 }, 120_000);
 
 afterAll(async () => {
@@ -58,17 +48,16 @@ describe('bundled verify action', () => {
     writeFileSync(join(workspace, 'ledger.json'), JSON.stringify(ledger));
     const kubeconfig = readFileSync(sandbox.kubeconfigPath, 'utf8');
 
-    const r = await runActionBundle(
-      join(dir, 'dist', 'verify', 'index.js'),
-      {
+    const r = await runBundledAction('verify', {
+      inputs: {
         environment: 'staging',
         ledger: 'ledger.json',
         kubeconfig,
         'auto-rollback': 'true',
         'helm-path': helmBinary(4),
       },
-      workspace,
-    );
+      cwd: workspace,
+    });
 
     expect(r.exitCode, r.stdout).toBe(1);
     expect(r.stdout).toMatch(
@@ -103,11 +92,7 @@ describe('bundled verify action', () => {
   it('refuses auto-rollback without a ledger before touching anything', async () => {
     const workspace = mkdtempSync(join(dir, 'ws-'));
     writeConfig(workspace, fastOverrides(sandbox.prometheusUrl));
-    const r = await runActionBundle(
-      join(dir, 'dist', 'verify', 'index.js'),
-      { 'auto-rollback': 'true' },
-      workspace,
-    );
+    const r = await runBundledAction('verify', { inputs: { 'auto-rollback': 'true' }, cwd: workspace });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain("::error::the input 'auto-rollback' needs the input 'ledger'");
     expect(r.outputs).toEqual({});

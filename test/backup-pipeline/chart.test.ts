@@ -146,3 +146,72 @@ describe('values', () => {
     await expect(renderChart({ major: 4, values })).rejects.toThrow(message);
   });
 });
+
+/** Every PVC the StatefulSets create (claim template × ordinal), with the pod and StatefulSet owning it. */
+function claimsOf(all: K8sObject[]): { claim: string; pod: string; statefulSet: string; ordinal: number }[] {
+  return ofKind(all, 'StatefulSet').flatMap((sts) =>
+    (sts.spec.volumeClaimTemplates as { metadata: { name: string } }[]).flatMap((t) =>
+      Array.from({ length: sts.spec.replicas as number }, (_, ordinal) => ({
+        claim: `${t.metadata.name}-${sts.metadata.name}-${ordinal}`,
+        pod: `${sts.metadata.name}-${ordinal}`,
+        statefulSet: sts.metadata.name,
+        ordinal,
+      })),
+    ),
+  );
+}
+
+/** PVC -> where the restore Job's runner container sees it. */
+function restoreMounts(all: K8sObject[], store: string): Record<string, string> {
+  const pod = podSpec(find(all, 'CronJob', `${store}-restore`)).spec;
+  const claims: Record<string, string> = {};
+  for (const v of pod.volumes as { name: string; persistentVolumeClaim?: { claimName: string } }[]) {
+    if (v.persistentVolumeClaim) claims[v.name] = v.persistentVolumeClaim.claimName;
+  }
+  return Object.fromEntries(
+    (pod.containers[0].volumeMounts as { name: string; mountPath: string }[])
+      .filter((m) => claims[m.name])
+      .map((m) => [claims[m.name], m.mountPath]),
+  );
+}
+
+describe('the restore Job mounts the data volumes where the runner writes (--target /data)', () => {
+  it('redis: every node data PVC (3 masters x (1+2)) at /data/<pod name>', () => {
+    const all = objects.get('redis') as K8sObject[];
+    const claims = claimsOf(all);
+    expect(claims).toHaveLength(9);
+    expect(restoreMounts(all, 'redis')).toEqual(
+      Object.fromEntries(claims.map((c) => [c.claim, `/data/${c.pod}`])),
+    );
+  });
+
+  it('faiss: replica 0 of each of the 3 shards at /data/shard-<s>; the other replicas resync (documented)', () => {
+    const all = objects.get('faiss') as K8sObject[];
+    const claims = claimsOf(all);
+    expect(claims).toHaveLength(6);
+    const mounted = restoreMounts(all, 'faiss');
+    expect(mounted).toEqual(
+      Object.fromEntries(
+        claims
+          .filter((c) => c.ordinal === 0)
+          .map((c) => [c.claim, `/data/shard-${/-shard-(\d+)$/.exec(c.statefulSet)?.[1]}`]),
+      ),
+    );
+    expect(Object.keys(mounted)).toHaveLength(3);
+  });
+
+  it("neo4j: the first core server's data PVC at /data (the others seed from it)", () => {
+    const all = objects.get('neo4j') as K8sObject[];
+    const core = claimsOf(all).filter((c) => /-core$/.test(c.statefulSet));
+    expect(core).toHaveLength(3);
+    expect(restoreMounts(all, 'neo4j')).toEqual({ [core[0]?.claim as string]: '/data' });
+  });
+
+  it('every mounted claim is one the store StatefulSets really create (no Job stuck on a missing PVC)', () => {
+    for (const store of stores) {
+      const all = objects.get(store) as K8sObject[];
+      const created = new Set(claimsOf(all).map((c) => c.claim));
+      for (const claim of Object.keys(restoreMounts(all, store))) expect(created).toContain(claim);
+    }
+  });
+});

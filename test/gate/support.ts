@@ -1,9 +1,8 @@
 // Shared harness of the gate, rollback and action tests: the example config with fast verification numbers
 // (overridden here, the real ones stay in examples/), and releases installed into a sandbox with the real helm,
 // recorded in a Ledger the way a deploy run records them.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { parseDocument } from 'yaml';
 import { loadReleaseConfig, type ReleaseConfig } from '../../src/config/index.js';
 import type { Ledger, LedgerRelease } from '../../src/deploy/ledger.js';
@@ -117,36 +116,3 @@ export const ratiosOf = (
   result.measurements
     .filter((m) => m.check === `${job}:error_ratio` && m.value !== undefined)
     .map((m) => m.value as number);
-
-/**
- * Runs an action bundle the way the runner does: node, a clean environment of INPUT_* and the GITHUB_* files,
- * RUNNER_TEMP inside the workspace. Returns the outputs, the summary and what is left in RUNNER_TEMP.
- */
-export async function runActionBundle(bundle: string, inputs: Record<string, string>, workspace: string) {
-  const output = join(workspace, 'github-output');
-  const summary = join(workspace, 'step-summary');
-  const runnerTemp = join(workspace, 'runner-temp');
-  mkdirSync(runnerTemp, { recursive: true });
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: summary,
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: runnerTemp,
-  };
-  for (const [key, value] of Object.entries(inputs)) env[`INPUT_${key.toUpperCase()}`] = value;
-  const r = await execa(process.execPath, [bundle], {
-    cwd: workspace,
-    env,
-    extendEnv: false,
-    reject: false,
-    timeout: 120_000,
-  });
-  const outputs: Record<string, string> = {};
-  for (const m of readFileSync(output, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) {
-    outputs[m[1] as string] = m[3] as string;
-  }
-  return { ...r, outputs, summary: readFileSync(summary, 'utf8'), runnerTemp: readdirSync(runnerTemp) };
-}

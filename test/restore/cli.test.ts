@@ -52,7 +52,10 @@ describe('release-kit restore', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^dry run: nothing changed\n1\. Validate backup: find redis latest/);
     expect(r.stdout).toContain('2. Safety snapshot: run the backup Jobs redis-backup now');
-    expect(r.stdout).toContain('8. Start services');
+    // The store being restored is stopped with the app tiers and started again before verification.
+    expect(r.stdout).toMatch(/3\. Stop services: .* and of the StatefulSets of \S+-redis in /);
+    expect(r.stdout).toMatch(/5\. Start stores: scale the StatefulSets of \S+-redis back/);
+    expect(r.stdout).toContain('9. Start services');
   }, 60_000);
 
   it.each([

@@ -33,6 +33,9 @@ interface JobSpec {
 const containerOf = (job: { spec?: unknown } | undefined) =>
   (job?.spec as JobSpec | undefined)?.template.spec.containers[0];
 
+/** The redis StatefulSet of the example (3 masters with 2 replicas each). */
+const redisSts = 'redis';
+
 let cluster: Cluster;
 let run = 0;
 
@@ -60,6 +63,39 @@ async function options(o: { repo?: TestRepository; migrationImage?: string } = {
     jobTimeoutMs: 30_000,
     scaleTimeoutMs: 30_000,
     snapshotWaitMs: 20_000,
+  };
+}
+
+/** Desired replicas of every StatefulSet in the namespace (the stores), and how many pods each runs. */
+function storeWorkloads(): Record<string, { replicas: number; pods: number }> {
+  const pods = cluster.sandbox.list('Pod', namespace);
+  return Object.fromEntries(
+    cluster.sandbox.list('StatefulSet', namespace).map((s) => [
+      s.metadata.name,
+      {
+        replicas: Number(s.spec?.replicas),
+        pods: pods.filter((p) => p.metadata.ownerReferences?.some((o) => o.name === s.metadata.name)).length,
+      },
+    ]),
+  );
+}
+
+/**
+ * What the cluster looked like when the first Job named `prefix…` appeared (the moment a restore Job's pod
+ * starts writing into the data volumes): the app tiers' replicas and the stores' StatefulSets.
+ */
+function whenJobAppears(prefix: string) {
+  let seen: { app: Record<string, number>; stores: ReturnType<typeof storeWorkloads> } | undefined;
+  const earlier = new Set(jobsNamed(cluster.sandbox, prefix).map((j) => j.metadata.name));
+  const timer = setInterval(() => {
+    if (!seen && jobsNamed(cluster.sandbox, prefix).some((j) => !earlier.has(j.metadata.name)))
+      seen = { app: appReplicas(cluster.sandbox), stores: storeWorkloads() };
+  }, 5);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return seen;
+    },
   };
 }
 
@@ -143,13 +179,16 @@ describe('validation refuses a bad backup before anything is stopped', () => {
 });
 
 describe('the full flow', () => {
-  it('runs every step in order: safety snapshot, scale to 0, restore Job, verify, migration, test, scale back to 3/2/2', async () => {
+  it('runs every step in order: safety snapshot, scale to 0, restore Job, stores back, verify, migration, test, scale back to 3/2/2', async () => {
     const good = await runRedisBackupJob(cluster);
+    const storesBefore = storeWorkloads();
     const player = playBackupJobs(cluster, 'redis');
     const watch = watchReplicas();
+    const duringRestore = whenJobAppears('redis-restore-');
     const o = await options({ migrationImage: 'registry.example.com/memory_system/migrate:v1' });
     const report = await runRestore(o, { mode: 'restore', snapshot: 'latest', stores: ['redis'] });
     const lowest = watch.stop();
+    const during = duringRestore.stop();
     await player.stop();
 
     expect(report.failed, JSON.stringify(report.failed)).toBeUndefined();
@@ -159,11 +198,19 @@ describe('the full flow', () => {
       ['safety-snapshot', 'done'],
       ['stop', 'done'],
       ['restore:redis', 'done'],
+      ['start-stores', 'done'],
       ['verify', 'done'],
       ['migrate', 'done'],
       ['test', 'done'],
       ['start', 'done'],
     ]);
+    // While the restore Job ran, the app tiers and the redis StatefulSet were at 0 with no pods left (nothing
+    // could overwrite the restored files); the other stores were not touched.
+    expect(during?.app).toEqual({ 'api-deployment': 0, memory: 0, storage: 0 });
+    expect(during?.stores).toEqual({ ...storesBefore, [redisSts]: { replicas: 0, pods: 0 } });
+    expect(storesBefore[redisSts]).toEqual({ replicas: 9, pods: 9 });
+    expect(storeWorkloads()).toEqual(storesBefore);
+    expect(report.state.storeReplicas).toEqual({ [redisSts]: 9 });
     // Every app tier went to 0 and came back to its manual replica count.
     expect(lowest).toEqual({ 'api-deployment': 0, memory: 0, storage: 0 });
     expect(appReplicas(cluster.sandbox)).toEqual(appDeployments);
@@ -187,7 +234,10 @@ describe('the full flow', () => {
       command: ['migrate', 'up'],
     });
     expect(report.state.steps.find((s) => s.id === 'stop')?.message).toBe(
-      'scaled api-deployment 3->0, memory 2->0, storage 2->0',
+      `scaled api-deployment 3->0, memory 2->0, storage 2->0, ${redisSts} 9->0`,
+    );
+    expect(report.state.steps.find((s) => s.id === 'start-stores')?.message).toBe(
+      `scaled ${redisSts} 0->9; all ready`,
     );
     const saved = await readState(o.statePath);
     expect(saved?.finished).toBe(true);
@@ -226,10 +276,12 @@ describe('a failure after "stop"', () => {
       'done',
       'done',
       'done',
+      'done',
       'failed',
       'pending',
       'pending',
     ]);
+    expect(saved?.storeReplicas).toEqual({ [redisSts]: 9 });
 
     // A new restore may not start over the unfinished one.
     await expect(runRestore(o, { mode: 'restore', snapshot: 'latest', stores: ['redis'] })).rejects.toThrow(
@@ -258,5 +310,6 @@ describe('a failure after "stop"', () => {
     const env = containerOf(last)?.env ?? [];
     expect(env.find((e) => e.name === 'RESTORE_SNAPSHOT')?.value).toBe(safety);
     expect(appReplicas(cluster.sandbox)).toEqual(appDeployments);
+    expect(storeWorkloads()[redisSts]).toEqual({ replicas: 9, pods: 9 });
   }, 120_000);
 });

@@ -27,6 +27,7 @@ describe('planRestore', () => {
       'stop',
       'restore:neo4j',
       'restore:redis',
+      'start-stores',
       'verify',
       'migrate',
       'test',
@@ -44,8 +45,12 @@ describe('planRestore', () => {
     );
     expect(text).toContain('1. Validate backup: find neo4j latest, redis latest');
     expect(text).toContain(
-      '3. Stop services: remember the replicas of the Deployments of ms-api, ms-memory, ms-storage in ms',
+      '3. Stop services: remember the replicas of the Deployments of ms-api, ms-memory, ms-storage and of the StatefulSets of ms-neo4j, ms-redis in ms; scale the Deployments to 0, then the StatefulSets',
     );
+    expect(text).toContain(
+      '6. Start stores: scale the StatefulSets of ms-neo4j, ms-redis back to the remembered replicas and wait until they are ready',
+    );
+    expect(text).toContain('10. Start services: scale the Deployments of ms-api, ms-memory, ms-storage back');
     expect(text).toContain('CronJob redis-restore');
     expect(text).toContain('run the migration Job (mig:1: migrate up)');
     expect(formatPlan(planRestore(input))).toContain('backup.migration is not configured');
@@ -90,6 +95,7 @@ describe('the report', () => {
     snapshots: { redis: 'a'.repeat(64) },
     safetySnapshots: { redis: 'b'.repeat(64) },
     replicas: { api: 3, memory: 2 },
+    storeReplicas: { redis: 9 },
     jobs: {},
     steps: planRestore({ ...input, stores: ['redis'] }).map((s, i) => ({
       ...s,
@@ -123,7 +129,7 @@ describe('the report', () => {
       revertCommand: 'REVERT',
     });
     expect(text).toContain(
-      'restore FAILED at "Restore redis". Services in ms are STOPPED (replicas remembered: api=3, memory=2).',
+      'restore FAILED at "Restore redis". Services in ms are STOPPED (replicas remembered: api=3, memory=2, redis=9).',
     );
     expect(text).toContain('state: /tmp/state.json');
     expect(text).toContain('resume after fixing the cause: RESUME');

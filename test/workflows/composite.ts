@@ -9,6 +9,7 @@ import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { truthy } from '@actions/expressions/result';
 import { execa } from 'execa';
+import { parseGithubOutput } from '../support/action-bundles.js';
 import type { Action } from './support.js';
 
 export type Outcome = 'success' | 'failure' | 'skipped';
@@ -61,24 +62,6 @@ function condition(text: string | undefined, context: Context, failed: () => boo
   return truthy(evaluate(withStatus, context, failed));
 }
 
-/** Reads a GITHUB_OUTPUT file: `name=value` lines and `name<<DELIMITER` blocks. */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const block = /^([^=]+)<<(.+)$/.exec(line);
-    if (block) {
-      const end = lines.indexOf(block[2] as string, i + 1);
-      outputs[block[1] as string] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (line.includes('=')) {
-      outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-    }
-  }
-  return outputs;
-}
-
 export async function runComposite(
   action: Action,
   options: { actionPath: string; inputs: Record<string, string>; env: Record<string, string>; cwd: string },
@@ -117,7 +100,7 @@ export async function runComposite(
       });
       run.log += `--- ${step.name ?? step.id ?? index} (exit ${result.exitCode})\n${result.all}\n`;
       outcome = result.exitCode === 0 ? 'success' : 'failure';
-      outputs = parseOutputFile(readFileSync(outputFile, 'utf8'));
+      outputs = parseGithubOutput(readFileSync(outputFile, 'utf8'));
       if (outcome === 'failure') run.failed = true;
     }
     if (step.id) steps[step.id] = { outcome, conclusion: outcome, outputs };

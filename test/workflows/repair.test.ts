@@ -1,4 +1,4 @@
-// The repair step of deploy.yml, run as GitHub runs it (bash, helm and a fresh bundle of release-kit's CLI
+// The repair step of deploy.yml, run as GitHub runs it (bash, helm and the bundle of release-kit's CLI
 // checked out at .release-kit) against the simulated cluster with real helm 4: releases a killed helm left
 // pending-upgrade and pending-install are rolled back and uninstalled when this run holds the deploy lock,
 // and left alone when another run holds it.
@@ -17,9 +17,10 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { defaultChartPath } from '../../src/util/paths.js';
+import { actionCheckout } from '../support/action-bundles.js';
 import { runReleaseKit } from '../support/cli.js';
 import { helmBinary, kubectlBinary } from '../support/tools.js';
-import { heredoc, type Job, loadWorkflow, root, stepOf } from './support.js';
+import { heredoc, type Job, loadWorkflow, stepOf } from './support.js';
 
 const repairScript = stepOf(
   loadWorkflow('.github/workflows/deploy.yml').jobs.staging as Job,
@@ -120,17 +121,10 @@ beforeAll(async () => {
   sandbox = await startSandbox({ timing: { probeIntervalMs: 400 } });
   writeFileSync(join(work, 'release.yaml'), configText);
   mkdirSync(runnerTemp);
-  // The checkout of release-kit the step runs: a fresh bundle of the CLI, with package.json and charts/
+  // The checkout of release-kit the step runs: this test run's bundles, with package.json and charts/
   // above dist/ as in a real checkout.
-  const checkout = join(work, 'workspace', '.release-kit');
-  mkdirSync(checkout, { recursive: true });
-  const { buildAll } = await import(join(root, 'scripts', 'build.mjs'));
-  await buildAll(join(checkout, 'dist'));
-  writeFileSync(
-    join(checkout, 'package.json'),
-    JSON.stringify({ name: 'release-kit', private: true, type: 'module' }),
-  );
-  symlinkSync(join(root, 'charts'), join(checkout, 'charts'));
+  mkdirSync(join(work, 'workspace'));
+  symlinkSync(actionCheckout(), join(work, 'workspace', '.release-kit'));
   const plan = await runReleaseKit(['plan', '--config', join(work, 'release.yaml'), '--json']);
   expect(plan.exitCode, plan.stderr).toBe(0);
   for (const r of (JSON.parse(plan.stdout) as { releases: { component: string; values: unknown }[] })

@@ -1,15 +1,15 @@
 // The root action.yml (the one-step pipeline deploy.yml also runs) executed step by step as the runner
-// would, with freshly built bundles, against the simulated cluster, a real Prometheus and real helm 4:
-// a good release is validated, deployed in waves and verified; a release whose storage tier crashes fails
+// would, with the bundles built for this test run, against the simulated cluster, a real Prometheus and
+// real helm 4: a good release is validated, deployed in waves and verified; a release whose storage tier crashes fails
 // the deploy, and the step rolls back what that run changed, then fails.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { actionCheckout } from '../support/action-bundles.js';
 import { helmBinary, systemBinary } from '../support/tools.js';
 import { type CompositeRun, runComposite } from './composite.js';
 import { heredoc, type Job, loadAction, loadWorkflow, stepOf } from './support.js';
@@ -47,7 +47,7 @@ function pipeline(config: string): Promise<CompositeRun> {
   const summary = join(runnerTemp, 'summary.md');
   writeFileSync(summary, '');
   return runComposite(loadAction('action.yml'), {
-    actionPath: dir,
+    actionPath: actionCheckout(),
     cwd: workspace,
     inputs: { config, kubeconfig: readFileSync(sandbox.kubeconfigPath, 'utf8'), 'helm-path': helm },
     env: {
@@ -73,19 +73,13 @@ const history = async (release: string) =>
 const outcomes = (run: CompositeRun) => Object.fromEntries(run.steps.map((s) => [s.id, s.outcome]));
 
 beforeAll(async () => {
-  const { buildAll } = await import(join(packageRoot(), 'scripts', 'build.mjs'));
-  const building = buildAll(join(dir, 'dist'));
   sandbox = await startSandbox({
     prometheus: { binary: systemBinary('prometheus'), scrapeIntervalSeconds: 1 },
     timing: { probeIntervalMs: 400 },
   });
-  // The action's directory as a checkout of release-kit has it: package.json, charts/ and schemas/ above dist/.
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'release-kit', private: true }));
-  for (const d of ['charts', 'schemas']) symlinkSync(join(packageRoot(), d), join(dir, d));
   mkdirSync(workspace);
   writeConfig('release.yaml');
   writeConfig('crash.yaml', 'memory_system/storage:v2-crash');
-  await building;
 }, 120_000);
 
 afterAll(async () => {

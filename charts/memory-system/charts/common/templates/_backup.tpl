@@ -120,6 +120,17 @@ spec:
             {{- end }}
 {{- end -}}
 
+{{/*
+A restore Job's volume for the data PVC of one store pod: the StatefulSets' claim template is named `data`, so
+the pod <pod> owns PVC data-<pod>. The claims are ReadWriteOnce: one Job mounting several needs them attachable
+to one node (see docs/backup-restore.md). dict: name (volume name), pod
+*/}}
+{{- define "common.backup.dataVolume" -}}
+name: {{ .name }}
+persistentVolumeClaim:
+  claimName: data-{{ .pod }}
+{{- end -}}
+
 {{/* The egress the store's NetworkPolicy does not give the runner pods: the restic repository. */}}
 {{- define "common.backup.networkPolicy" -}}
 {{- $g := include "common.global" . | fromYaml -}}
