@@ -1,6 +1,7 @@
 // Action entry: the post-deploy health gate. Inputs -> the same step `release-kit verify` runs (or, with
 // auto-rollback, the whole gate: verify, roll back the ledger's changed releases, verify again) -> outputs and a
-// job summary with every measurement and the error ratio over time.
+// job summary with every measurement and the error ratio over time. With the deploy action's `baseline`, an
+// error ratio that rose above its pre-deploy value by more than the allowed increase fails too.
 import * as core from '@actions/core';
 import { loadReleaseConfig, type ReleaseConfig } from '../config/index.js';
 import type { Ledger } from '../deploy/ledger.js';
@@ -10,8 +11,10 @@ import { getBooleanInput, getOptionalInput } from '../github/inputs.js';
 import { type KubeconfigFile, readKubeconfigInput, writeKubeconfigFile } from '../github/kubeconfig.js';
 import { runAction } from '../github/run.js';
 import { writeSummary } from '../github/summary.js';
+import { log } from '../log.js';
 import { rolledBackReleases } from '../rollback/index.js';
-import type { VerificationResult } from '../verify/index.js';
+import type { Baseline, VerificationResult } from '../verify/index.js';
+import { checkPrometheusUrlInput, parseBaselineInput } from './shared/inputs.js';
 
 export interface VerifySettings {
   config: string;
@@ -21,18 +24,23 @@ export interface VerifySettings {
   kubeconfig?: string;
   autoRollback: boolean;
   helmPath: string;
+  /** Measured by the deploy action before it changed anything; absent: absolute thresholds only. */
+  baseline?: Baseline;
 }
 
 export function readVerifySettings(): VerifySettings {
   const kubeconfig = readKubeconfigInput();
+  const prometheusUrl = getOptionalInput('prometheus-url');
+  const baseline = getOptionalInput('baseline');
   const settings: VerifySettings = {
     config: getOptionalInput('config') ?? 'release.yaml',
     environment: getOptionalInput('environment'),
     ledger: getOptionalInput('ledger'),
-    prometheusUrl: getOptionalInput('prometheus-url'),
+    prometheusUrl: prometheusUrl ? checkPrometheusUrlInput(prometheusUrl) : undefined,
     kubeconfig,
     autoRollback: getBooleanInput('auto-rollback', false),
     helmPath: getOptionalInput('helm-path') ?? 'helm',
+    baseline: baseline ? parseBaselineInput(baseline) : undefined,
   };
   if (settings.autoRollback && !settings.ledger) {
     throw new UserError(
@@ -60,8 +68,19 @@ async function verify(): Promise<void> {
     if (settings.kubeconfig) file = await writeKubeconfigFile(settings.kubeconfig);
     const ctx = { config, prometheusUrl: settings.prometheusUrl, kubeconfig: file?.path };
     const threshold = config.rollback.error_rate_threshold;
+    const { baseline } = settings;
+    if (baseline) {
+      const taken = new Date(baseline.takenAt).toISOString();
+      log.info(`baseline of ${taken}: ${Object.keys(baseline.values).join(', ') || 'no values'}`);
+    } else log.info('no baseline given: the error ratios are judged against the absolute thresholds only');
     if (settings.autoRollback && ledger) {
-      const gate = await runGate({ ...ctx, ledger, autoRollback: true, helmBinary: settings.helmPath });
+      const gate = await runGate({
+        ...ctx,
+        ledger,
+        baseline,
+        autoRollback: true,
+        helmBinary: settings.helmPath,
+      });
       core.setOutput('verdict', gate.verification.verdict);
       core.setOutput('decision', gate.verification.decision);
       core.setOutput('outcome', gate.outcome);
@@ -85,7 +104,7 @@ async function verify(): Promise<void> {
       if (gate.exitCode !== 0) core.setFailed(gate.summary);
       return;
     }
-    const { result, exitCode } = await runVerify(ctx, ledger);
+    const { result, exitCode } = await runVerify(ctx, ledger, baseline);
     core.setOutput('verdict', result.verdict);
     core.setOutput('decision', result.decision);
     core.setOutput('outcome', result.verdict);

@@ -72,7 +72,10 @@ export async function runStoreRestore(
       return { ...common, redis: await restoreRedis({ stagedDir, manifest, target: s.target }) };
     }
     if (s.store === 'faiss') {
-      return { ...common, faiss: await restoreFaiss({ stagedDir, manifest, target: s.target }) };
+      return {
+        ...common,
+        faiss: await restoreFaiss({ stagedDir, manifest, shard: s.shard, target: s.target }),
+      };
     }
     const neo4j = await restoreNeo4j({
       stagedDir,

@@ -18,12 +18,12 @@ interface Common {
 export type RestoreSettings =
   | (Common & { store: 'redis'; target: string })
   | (Common & { store: 'neo4j'; database?: string })
-  | (Common & { store: 'faiss'; target: string });
+  | (Common & { store: 'faiss'; target: string; shard: string });
 
 export const restoreUsage = `usage: backup restore <redis|neo4j|faiss> --snapshot ID --env NAME --stage DIR [options]
-  redis:     --target DIR   a node's data dir, or (cluster) a dir holding one data dir per node
+  redis:     --target DIR   the data dir of one (stopped) node; in cluster mode it holds the node's nodes.conf
   neo4j:     [--database NAME]   default: the database the backup was taken of
-  faiss:     --target DIR   holds shard-<name>/ per shard
+  faiss:     --shard NAME --target DIR   the shard's index files go into DIR (one replica's index dir)
   environment: RESTIC_REPOSITORY, RESTIC_PASSWORD, and the backend's credentials (AWS_ACCESS_KEY_ID…)`;
 
 const usageHint = restoreUsage.split('\n')[0];
@@ -34,6 +34,7 @@ const options = {
   stage: { type: 'string' },
   target: { type: 'string' },
   database: { type: 'string' },
+  shard: { type: 'string' },
 } as const;
 
 // restic prints short ids (8 hex digits) and full ones (64); anything else is a typo or an unset variable.
@@ -89,9 +90,20 @@ export function parseRestoreArgs(argv: string[], env: Record<string, string | un
         usageHint,
       );
     }
+    if (values.shard) throw new UserError('backup restore neo4j: --shard is for faiss only', usageHint);
     return { ...common, store, ...(values.database ? { database: values.database } : {}) };
   }
   if (values.database)
     throw new UserError(`backup restore ${store}: --database is for neo4j only`, usageHint);
-  return { ...common, store: store as 'redis' | 'faiss', target: need('target') };
+  if (store === 'faiss') {
+    if (!values.shard) {
+      throw new UserError(
+        'backup restore faiss: --shard is required: the target is the index directory of one shard replica',
+        'restore Jobs get it from RESTORE_SHARD, which `release-kit restore` sets from the StatefulSet label release-kit.dev/shard',
+      );
+    }
+    return { ...common, store, shard: values.shard, target: need('target') };
+  }
+  if (values.shard) throw new UserError('backup restore redis: --shard is for faiss only', usageHint);
+  return { ...common, store: 'redis', target: need('target') };
 }

@@ -95,8 +95,15 @@ export async function releaseLock(
   return false;
 }
 
-/** Kubernetes API failures a user can act on become UserErrors naming the namespace. */
-export async function kubeCall<T>(fn: () => Promise<T>, namespace: string): Promise<T> {
+/**
+ * Kubernetes API failures a user can act on become UserErrors naming the namespace and what the call was
+ * for (`purpose`: deploy takes the lock, repair only reads and renews the one its run holds).
+ */
+export async function kubeCall<T>(
+  fn: () => Promise<T>,
+  namespace: string,
+  purpose = 'take the deploy lock',
+): Promise<T> {
   try {
     return await fn();
   } catch (e) {
@@ -104,7 +111,7 @@ export async function kubeCall<T>(fn: () => Promise<T>, namespace: string): Prom
     if (e instanceof ApiException) {
       if (e.code === 401 || e.code === 403) {
         throw new UserError(
-          `the Kubernetes API refused the deploy lock in namespace ${namespace} (HTTP ${e.code})`,
+          `the Kubernetes API refused the request to ${purpose} of namespace ${namespace} (HTTP ${e.code})`,
           'the kubeconfig identity needs get, create and update on ConfigMaps (and get, create on Namespaces) there',
         );
       }
@@ -112,7 +119,7 @@ export async function kubeCall<T>(fn: () => Promise<T>, namespace: string): Prom
     }
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
     throw new UserError(
-      `cannot reach the Kubernetes API server to take the deploy lock of namespace ${namespace}: ${cause}`,
+      `cannot reach the Kubernetes API server to ${purpose} of namespace ${namespace}: ${cause}`,
       "check the kubeconfig's server address and that the cluster is up and reachable from here",
     );
   }

@@ -89,12 +89,26 @@ export function repairHeadline(result: RepairResult): string {
   return `Repaired ${count('repaired')} pending releases of ${where}${failed ? `, ${failed} failed` : ''}; ${released}.`;
 }
 
-/** Pure: the headline, then one line per release that was pending. */
+/**
+ * Pure: the headline, one line per release that was pending (helm's multi-line errors folded into it), then,
+ * when a release could not be repaired, what to do about it.
+ */
 export function formatRepairReport(result: RepairResult): string {
   const lines = result.releases
     .filter((r) => r.outcome !== 'not-pending')
-    .map((r) => `  ${r.release} (${r.status}): ${r.outcome}: ${r.detail}`);
-  return [repairHeadline(result), ...lines].join('\n');
+    .map((r) => `  ${r.release} (${r.status}): ${r.outcome}: ${r.detail.replace(/\s*\n\s*/g, ' ')}`);
+  return [repairHeadline(result), ...lines, ...nextSteps(result)].join('\n');
+}
+
+/** Pure: what a person does about the releases the repair could not fix; nothing when there are none. */
+function nextSteps(result: RepairResult): string[] {
+  const stuck = result.releases.filter((r) => r.outcome === 'failed' || r.outcome === 'left');
+  if (stuck.length === 0) return [];
+  const first = stuck[0]?.release as string;
+  return [
+    `What to do: look at ${stuck.map((r) => r.release).join(', ')} (helm history ${first} -n ${result.namespace}) and fix what the error names (pods that never become ready, a timeout too short for the rollout);`,
+    `then deploy again (a failed release is upgraded as usual), or, while one is still pending, run release-kit repair --holder ${result.holder} again.`,
+  ];
 }
 
 export async function runRepair(
@@ -120,7 +134,7 @@ export async function runRepair(
   const kube = createKubeClient(options.kubeconfig);
 
   const ref: AnnotatedObject = { namespace, name: lockConfigMapName, annotation: deployLockAnnotation };
-  const state = await kubeCall(() => readAnnotation(kube, ref), namespace);
+  const state = await kubeCall(() => readAnnotation(kube, ref), namespace, 'read the deploy lock');
   const found =
     state.value === undefined
       ? undefined
@@ -146,7 +160,8 @@ export async function runRepair(
   // deploy that would then repair the same releases at the same time.
   const ttlMs = (pending.length * (timeoutSeconds + 60) + 60) * 1000;
   const lock: DeployLock = { ...held, expiresAt: new Date(now().getTime() + ttlMs) };
-  if (!(await kubeCall(() => writeAnnotation(kube, ref, state, formatDeployLock(lock)), namespace))) {
+  const renew = () => writeAnnotation(kube, ref, state, formatDeployLock(lock));
+  if (!(await kubeCall(renew, namespace, 'renew the deploy lock'))) {
     throw new UserError(
       `the deploy lock of namespace ${namespace} changed while this run was renewing it to repair its releases`,
       'another deploy may have started; look at its lock and run the repair again if it is still this run',

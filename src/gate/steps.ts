@@ -14,7 +14,7 @@ import {
   type RollbackReport,
   rollbackSettings,
 } from '../rollback/index.js';
-import { systemClock, type VerificationResult } from '../verify/index.js';
+import { type Baseline, systemClock, type VerificationResult } from '../verify/index.js';
 import { type GateContext, releasesToVerify, settingsAfterRollback, verifyReleases } from './gate.js';
 
 /** Exit codes of a verification: 0 pass, 3 fail, 4 inconclusive. */
@@ -25,9 +25,11 @@ export const verdictExitCode = (result: VerificationResult): number =>
 export async function runVerify(
   ctx: GateContext,
   ledger?: Ledger,
+  baseline?: Baseline,
 ): Promise<{ result: VerificationResult; exitCode: number }> {
   const releases = ledger ? releasesToVerify(ledger) : configReleases(ctx.config).map((r) => r.release);
   const result = await verifyReleases({ ...ctx, namespace: ctx.namespace ?? ledger?.namespace }, releases, {
+    baseline,
     title: ledger ? `Verification of deploy run ${ledger.runId}` : 'Verification',
   });
   return { result, exitCode: verdictExitCode(result) };

@@ -20,6 +20,8 @@ export interface JobOverrides {
   /** Environment set on every container (replacing an entry of the same name). */
   env?: Record<string, string>;
   labels?: Record<string, string>;
+  /** Pod volume name -> the PersistentVolumeClaim it mounts instead of the template's claim. */
+  claims?: Record<string, string>;
 }
 
 const MAX_NAME = 63;
@@ -51,6 +53,23 @@ export function jobFromCronJob(cron: V1CronJob, name: string, o: JobOverrides = 
   }
   if (o.env) {
     for (const c of spec.template.spec.containers) c.env = withEnv(c.env, o.env);
+  }
+  for (const [volume, claimName] of Object.entries(o.claims ?? {})) {
+    const volumes = spec.template.spec.volumes ?? [];
+    const found = volumes.find((v) => v.name === volume);
+    // A typo here would leave the template's claim mounted: the Job would write into the wrong volume.
+    if (!found?.persistentVolumeClaim) {
+      throw new Error(
+        `CronJob ${cron.metadata?.name} has no pod volume "${volume}" backed by a PersistentVolumeClaim ` +
+          `(its claim volumes: ${
+            volumes
+              .filter((v) => v.persistentVolumeClaim)
+              .map((v) => v.name)
+              .join(', ') || 'none'
+          })`,
+      );
+    }
+    found.persistentVolumeClaim = { ...found.persistentVolumeClaim, claimName };
   }
   return {
     apiVersion: 'batch/v1',

@@ -70,7 +70,7 @@ export function planRestore(input: RestorePlanInput): RestoreStep[] {
       kind: 'restore',
       store,
       title: `Restore ${store}`,
-      detail: `create a Job from CronJob ${store}-restore with RESTORE_SNAPSHOT set to the validated snapshot and wait for it`,
+      detail: `create one Job from CronJob ${store}-restore per data volume of the stopped ${store} pods (each mounting that pod's PVC) with RESTORE_SNAPSHOT set to the validated snapshot, and wait for all`,
     });
   }
   // The stores come back before verify, migration and test: all three need them running.

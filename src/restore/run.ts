@@ -14,7 +14,7 @@ import type { ReleaseConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { Helm } from '../helm/index.js';
 import type { KubeClient } from '../kube/client.js';
-import { createJob, jobName, jobOutcome, startJobFromCronJob, waitForJob } from '../kube/jobs.js';
+import { createJob, jobName, jobOutcome, waitForJob } from '../kube/jobs.js';
 import {
   deploymentsOf,
   type ScalableKind,
@@ -24,6 +24,7 @@ import {
 } from '../kube/scale.js';
 import { log } from '../log.js';
 import { planRelease } from '../plan/index.js';
+import { runRestoreJobs } from './jobs.js';
 import { planRestore, type RestoreStep } from './plan.js';
 import { parseSnapshotSpec, resolveSnapshots } from './snapshots.js';
 import { type RestoreState, readState, type StepRecord, servicesStopped, writeState } from './state.js';
@@ -81,6 +82,10 @@ function releasesOf(config: ReleaseConfig, stores: readonly string[]) {
   return {
     app: plan.releases.filter((r) => r.kind === 'service').map((r) => r.release),
     stores: plan.releases.filter((r) => stores.includes(r.component)).map((r) => r.release),
+    /** Store -> the Helm release whose StatefulSets hold its data. */
+    storeRelease: Object.fromEntries(
+      plan.releases.filter((r) => stores.includes(r.component)).map((r) => [r.component, r.release]),
+    ),
     /** Labels that put the migration Job's pod under an app tier's NetworkPolicy (it reaches the stores). */
     appLabels: plan.releases
       .filter((r) => r.kind === 'service')
@@ -314,31 +319,33 @@ export async function executeRestore(o: RestoreOptions, state: RestoreState): Pr
 
     restore: async (step) => {
       const store = step.store as string;
-      const snapshot = state.snapshots[store] as string;
-      const job = await startJobFromCronJob(o.kube, ns, restoreCronJob(store), o.suffix, {
-        env: { RESTORE_SNAPSHOT: snapshot },
+      return runRestoreJobs(o.kube, {
+        namespace: ns,
+        cronJob: restoreCronJob(store),
+        release: releases.storeRelease[store] as string,
+        snapshot: state.snapshots[store] as string,
+        remembered: state.storeReplicas ?? {},
+        suffix: o.suffix,
+        timeoutMs: jobTimeoutMs,
+        onCreated: async (jobs) => {
+          // Recorded as they are created: verify and the operator find every Job of a half-started restore.
+          state.jobs[store] = jobs;
+          await writeState(o.statePath, state);
+        },
       });
-      state.jobs[store] = job;
-      await writeState(o.statePath, state);
-      const outcome = await waitForJob(o.kube, ns, job, { timeoutMs: jobTimeoutMs });
-      if (outcome.status === 'failed') {
-        throw new StepFailure(
-          `restore Job ${job} failed${outcome.reason ? ` (${outcome.reason}${outcome.message ? `: ${outcome.message}` : ''})` : ''}: see kubectl -n ${ns} logs job/${job}`,
-        );
-      }
-      return `Job ${job} restored snapshot ${snapshot.slice(0, 8)}`;
     },
 
     verify: async () => {
       const problems: string[] = [];
       const done: string[] = [];
       for (const store of state.stores) {
-        const job = state.jobs[store];
-        const outcome = job
-          ? jobOutcome(await o.kube.batch.readNamespacedJob({ name: job, namespace: ns }))
-          : undefined;
-        if (outcome?.status !== 'succeeded')
-          problems.push(`${store}: its restore Job ${job ?? '(none)'} did not succeed`);
+        const jobs = state.jobs[store] ?? [];
+        if (!jobs.length) problems.push(`${store}: no restore Job is recorded`);
+        for (const job of jobs) {
+          const outcome = jobOutcome(await o.kube.batch.readNamespacedJob({ name: job, namespace: ns }));
+          if (outcome?.status !== 'succeeded')
+            problems.push(`${store}: its restore Job ${job} did not succeed`);
+        }
         const copy = await copyOf(store);
         problems.push(...copy.problems.map((p) => `${store}: ${p}`));
         const counts = Object.entries(copy.manifest.counts)

@@ -34,8 +34,8 @@ export interface RestoreState {
   replicas?: Record<string, number>;
   /** StatefulSet (restored store) -> replicas before the stop step; absent until services were stopped. */
   storeReplicas?: Record<string, number>;
-  /** Store -> restore Job name. */
-  jobs: Record<string, string>;
+  /** Store -> its restore Jobs' names, one per data volume (of the latest run of its restore step). */
+  jobs: Record<string, string[]>;
   steps: StepRecord[];
   startedAt: string;
   finished: boolean;

@@ -161,57 +161,47 @@ function claimsOf(all: K8sObject[]): { claim: string; pod: string; statefulSet: 
   );
 }
 
-/** PVC -> where the restore Job's runner container sees it. */
-function restoreMounts(all: K8sObject[], store: string): Record<string, string> {
+/** The restore CronJob's claim volumes: volume name, PVC and where the runner container sees it. */
+function restoreMounts(all: K8sObject[], store: string): { volume: string; claim: string; path: string }[] {
   const pod = podSpec(find(all, 'CronJob', `${store}-restore`)).spec;
   const claims: Record<string, string> = {};
   for (const v of pod.volumes as { name: string; persistentVolumeClaim?: { claimName: string } }[]) {
     if (v.persistentVolumeClaim) claims[v.name] = v.persistentVolumeClaim.claimName;
   }
-  return Object.fromEntries(
-    (pod.containers[0].volumeMounts as { name: string; mountPath: string }[])
-      .filter((m) => claims[m.name])
-      .map((m) => [claims[m.name], m.mountPath]),
-  );
+  return (pod.containers[0].volumeMounts as { name: string; mountPath: string }[])
+    .filter((m) => claims[m.name])
+    .map((m) => ({ volume: m.name, claim: claims[m.name] as string, path: m.mountPath }));
 }
 
-describe('the restore Job mounts the data volumes where the runner writes (--target /data)', () => {
-  it('redis: every node data PVC (3 masters x (1+2)) at /data/<pod name>', () => {
-    const all = objects.get('redis') as K8sObject[];
-    const claims = claimsOf(all);
-    expect(claims).toHaveLength(9);
-    expect(restoreMounts(all, 'redis')).toEqual(
-      Object.fromEntries(claims.map((c) => [c.claim, `/data/${c.pod}`])),
-    );
+describe('the restore Job template mounts one data volume at /data (release-kit points it at each pod in turn)', () => {
+  it.each([
+    ['redis', 'redis-0', ['--stage', '/stage', '--target', '/data']],
+    ['faiss', 'faiss-shard-0-0', ['--shard', '$(RESTORE_SHARD)', '--stage', '/stage', '--target', '/data']],
+    ['neo4j', 'neo4j-core-0', ['--database', 'neo4j', '--stage', '/stage']],
+  ])('%s: volume "data" is the PVC of %s, a claim its StatefulSets create', (store, firstPod, args) => {
+    const all = objects.get(store) as K8sObject[];
+    expect(restoreMounts(all, store)).toEqual([{ volume: 'data', claim: `data-${firstPod}`, path: '/data' }]);
+    expect(claimsOf(all).map((c) => c.claim)).toContain(`data-${firstPod}`);
+    const container = podSpec(find(all, 'CronJob', `${store}-restore`)).spec.containers[0];
+    const common = ['restore', store, '--env', 'memory-system-staging', '--snapshot', '$(RESTORE_SNAPSHOT)'];
+    expect(container.args).toEqual([...common, ...args]);
+    if (store === 'faiss') expect(container.env).toContainEqual({ name: 'RESTORE_SHARD', value: '' });
   });
 
-  it('faiss: replica 0 of each of the 3 shards at /data/shard-<s>; the other replicas resync (documented)', () => {
-    const all = objects.get('faiss') as K8sObject[];
-    const claims = claimsOf(all);
-    expect(claims).toHaveLength(6);
-    const mounted = restoreMounts(all, 'faiss');
-    expect(mounted).toEqual(
+  it('the StatefulSets a restore writes into: redis 9 nodes, faiss 3 shards x 2 labelled with their shard, neo4j 3 cores + 2 read replicas', () => {
+    const perSet = (store: string) =>
       Object.fromEntries(
-        claims
-          .filter((c) => c.ordinal === 0)
-          .map((c) => [c.claim, `/data/shard-${/-shard-(\d+)$/.exec(c.statefulSet)?.[1]}`]),
-      ),
-    );
-    expect(Object.keys(mounted)).toHaveLength(3);
-  });
-
-  it("neo4j: the first core server's data PVC at /data (the others seed from it)", () => {
-    const all = objects.get('neo4j') as K8sObject[];
-    const core = claimsOf(all).filter((c) => /-core$/.test(c.statefulSet));
-    expect(core).toHaveLength(3);
-    expect(restoreMounts(all, 'neo4j')).toEqual({ [core[0]?.claim as string]: '/data' });
-  });
-
-  it('every mounted claim is one the store StatefulSets really create (no Job stuck on a missing PVC)', () => {
-    for (const store of stores) {
-      const all = objects.get(store) as K8sObject[];
-      const created = new Set(claimsOf(all).map((c) => c.claim));
-      for (const claim of Object.keys(restoreMounts(all, store))) expect(created).toContain(claim);
-    }
+        ofKind(objects.get(store) as K8sObject[], 'StatefulSet').map((s) => [
+          s.metadata.name,
+          [s.spec.replicas, s.metadata.labels?.['release-kit.dev/shard'] ?? null],
+        ]),
+      );
+    expect(perSet('redis')).toEqual({ redis: [9, null] });
+    expect(perSet('faiss')).toEqual({
+      'faiss-shard-0': [2, '0'],
+      'faiss-shard-1': [2, '1'],
+      'faiss-shard-2': [2, '2'],
+    });
+    expect(perSet('neo4j')).toEqual({ 'neo4j-core': [3, null], 'neo4j-replica': [2, null] });
   });
 });

@@ -1,4 +1,4 @@
-// `backup restore faiss` from a real restic repository: the shards' index files back into each shard's data
+// `backup restore faiss` from a real restic repository: one shard's index files into one replica's index
 // directory, all or nothing; and the copy step that checks every file before anything is renamed into place.
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -47,59 +47,60 @@ afterAll(async () => {
   await repo?.remove();
 });
 
-const settings = (target: string): RestoreSettings => ({
+const settings = (shard: string, target: string): RestoreSettings => ({
   store: 'faiss',
   repository: repo.repository,
   password: testPassword,
   snapshot,
   environment: 'staging',
   stageDir: join(repo.scratch, 'restore-stage'),
+  shard,
   target,
 });
 
-async function shardDirs(...shards: string[]): Promise<string> {
-  const target = await mkdtemp(join(repo.scratch, 'data-'));
-  for (const s of shards) {
-    await mkdir(join(target, `shard-${s}`));
-    await writeFile(join(target, `shard-${s}`, 'index.faiss'), 'old index');
-  }
+/** The index directory of one stopped replica, holding an older index. */
+async function replicaDir(): Promise<string> {
+  const target = await mkdtemp(join(repo.scratch, 'replica-'));
+  await writeFile(join(target, 'index.faiss'), 'old index');
   return target;
 }
 
 describe('backup restore faiss', () => {
-  it("replaces each shard's index files and leaves other files alone", async () => {
-    const target = await shardDirs('0', '1');
-    await writeFile(join(target, 'shard-0', 'service.log'), 'not part of the index');
-    const result = await runStoreRestore(settings(target));
+  it("puts the shard's index files straight into the replica's directory and leaves other files alone", async () => {
+    const target = await replicaDir();
+    await writeFile(join(target, 'service.log'), 'not part of the index');
+    const result = await runStoreRestore(settings('0', target));
     expect(result).toMatchObject({
       store: 'faiss',
       snapshot,
       files: 3,
-      faiss: {
-        shards: [
-          { shard: '0', dir: join(target, 'shard-0'), files: 2, ntotal: 3 },
-          { shard: '1', dir: join(target, 'shard-1'), files: 1, ntotal: 2 },
-        ],
-      },
+      faiss: { shard: '0', dir: target, files: 2, ntotal: 3 },
     });
-    expect(await readFile(join(target, 'shard-0', 'index.faiss'), 'utf8')).toBe(index('0'));
-    expect(await readFile(join(target, 'shard-0', 'ids.json'), 'utf8')).toBe('[1,2,3]');
-    expect(await readFile(join(target, 'shard-1', 'index.faiss'), 'utf8')).toBe(index('1'));
-    expect((await readdir(join(target, 'shard-0'))).sort()).toEqual([
-      'ids.json',
-      'index.faiss',
-      'service.log',
-    ]);
-    expect(await readdir(join(target, 'shard-1'))).toEqual(['index.faiss']);
+    expect(await readFile(join(target, 'index.faiss'), 'utf8')).toBe(index('0'));
+    expect(await readFile(join(target, 'ids.json'), 'utf8')).toBe('[1,2,3]');
+    expect((await readdir(target)).sort()).toEqual(['ids.json', 'index.faiss', 'service.log']);
+
+    // Every replica of shard 1 gets shard 1's files, and only those.
+    const other = await replicaDir();
+    expect(await runStoreRestore(settings('1', other))).toMatchObject({
+      faiss: { shard: '1', dir: other, files: 1, ntotal: 2 },
+    });
+    expect(await readFile(join(other, 'index.faiss'), 'utf8')).toBe(index('1'));
+    expect(await readdir(other)).toEqual(['index.faiss']);
   });
 
-  it("refuses when a shard's data directory is missing, and changes no other shard", async () => {
-    const target = await shardDirs('0');
-    await expect(runStoreRestore(settings(target))).rejects.toThrow(
-      `${join(target, 'shard-1')} is not a directory: the data directory of faiss shard 1 is missing`,
+  it('refuses a shard the backup does not hold, listing its shards, and a missing target; nothing changes', async () => {
+    const target = await replicaDir();
+    await expect(runStoreRestore(settings('7', target))).rejects.toThrow(
+      'the snapshot holds no faiss shard "7": its shards are 0, 1',
     );
-    expect(await readFile(join(target, 'shard-0', 'index.faiss'), 'utf8')).toBe('old index');
-    expect(await readdir(join(target, 'shard-0'))).toEqual(['index.faiss']);
+    expect(await readdir(target)).toEqual(['index.faiss']);
+    expect(await readFile(join(target, 'index.faiss'), 'utf8')).toBe('old index');
+    const missing = join(repo.scratch, 'no-such-replica');
+    await expect(runStoreRestore(settings('0', missing))).rejects.toThrow(
+      `restore target ${missing} is not a directory`,
+    );
+    await rm(target, { recursive: true, force: true });
   });
 });
 

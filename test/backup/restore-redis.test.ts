@@ -114,7 +114,7 @@ describe('backup restore redis (bundled runner)', () => {
       store: 'redis',
       snapshot,
       environment: 'staging',
-      redis: { nodes: [{ dir: target, dump: dumpFile }], keys: 3 },
+      redis: { dir: target, dump: dumpFile, slots: ['0-16383'], keys: 3 },
     });
     expect(result.stderr).toContain(`snapshot ${snapshot}`);
     // Nothing is left behind: no temporary copies beside the data, no staged snapshot.
@@ -208,91 +208,115 @@ describe('backup restore redis (bundled runner)', () => {
   });
 });
 
-describe('redis cluster placement', () => {
+describe('redis cluster: one node data directory per restore', () => {
   const nodeId = (c: string) => c.repeat(40);
+  /** nodes.conf as the node with id `me` writes it: its own line flagged myself, then the vars line. */
   const nodesConf = (me: string, lines: string[]) =>
     `${lines.map((l) => (l.startsWith(me) ? l.replace(' master ', ' myself,master ').replace(' slave ', ' myself,slave ') : l)).join('\n')}\nvars currentEpoch 2 lastVoteEpoch 0\n`;
-  // After a failover: b (a replica of a at backup time) now serves 0-8191, and a is its replica.
+  // After a failover: b (a replica of a at backup time) now serves 0-8191, and a is its replica; d follows c.
   const cluster = [
     `${nodeId('a')} 10.0.0.1:6379@16379,redis-0 slave ${nodeId('b')} 0 0 1 connected`,
     `${nodeId('b')} 10.0.0.2:6379@16379,redis-1 master - 0 0 2 connected 0-8191`,
     `${nodeId('c')} 10.0.0.3:6379@16379,redis-2 master - 0 0 3 connected 8192-16383`,
+    `${nodeId('d')} 10.0.0.4:6379@16379,redis-3 slave ${nodeId('c')} 0 0 3 connected`,
   ];
-  const master = (id: string, slots: string[], file: string): RedisMaster => ({
+  const master = (id: string, slots: string[], file: string, keys: number): RedisMaster => ({
     id: nodeId(id),
     address: '',
     slots,
     file,
-    inventory: { keys: 1, types: {}, digest: '', sampleFraction: 1, sample: [] },
+    inventory: { keys, types: {}, digest: '', sampleFraction: 1, sample: [] },
   });
   const details = {
     clusterEnabled: true,
-    masters: [master('a', ['0-8191'], 'redis-a.rdb'), master('c', ['8192-16383'], 'redis-c.rdb')],
+    masters: [master('a', ['0-8191'], 'redis-a.rdb', 2), master('c', ['8192-16383'], 'redis-c.rdb', 1)],
   };
 
-  it('gives each node the dump of the slots it serves, matched by slots, not ids', () => {
-    const plan = planRedisRestore(details, '/data', [
-      { dir: '/data/redis-0', nodesConf: nodesConf(nodeId('a'), cluster) },
-      { dir: '/data/redis-1', nodesConf: nodesConf(nodeId('b'), cluster) },
-      { dir: '/data/redis-2', nodesConf: nodesConf(nodeId('c'), cluster) },
-    ]);
-    expect(plan.map((p) => [p.dir, p.master.file])).toEqual([
-      ['/data/redis-0', 'redis-a.rdb'],
-      ['/data/redis-1', 'redis-a.rdb'],
-      ['/data/redis-2', 'redis-c.rdb'],
-    ]);
-  });
-
-  it('refuses a resharded cluster, a missing node and a target without node directories', () => {
-    const resharded = cluster.map((l) => l.replace('0-8191', '0-4095'));
-    expect(() =>
-      planRedisRestore(details, '/data', [
-        { dir: '/data/redis-1', nodesConf: nodesConf(nodeId('b'), resharded) },
-      ]),
-    ).toThrow(/redis-1\/nodes\.conf: the node serves slots 0-4095, which no master of the backup served/);
-    expect(() =>
-      planRedisRestore(details, '/data', [
-        { dir: '/data/redis-2', nodesConf: nodesConf(nodeId('c'), cluster) },
-      ]),
-    ).toThrow(/no node data directory under \/data serves the slots of 0-8191 \(dump redis-a\.rdb\)/);
-    expect(() => planRedisRestore(details, '/data', [])).toThrow(UserError);
-    expect(() =>
-      planRedisRestore(details, '/data', [{ dir: '/data/x', nodesConf: 'vars currentEpoch 0\n' }]),
-    ).toThrow(/\/data\/x\/nodes\.conf has no "myself" line/);
-  });
-
-  it('writes every dump into its nodes and nothing anywhere when a node cannot be matched', async () => {
-    const work = await mkdtemp(join(repo.scratch, 'cluster-'));
-    const staged = join(work, 'staged');
+  let work: string;
+  let staged: string;
+  let manifest: BackupManifest;
+  beforeAll(async () => {
+    work = await mkdtemp(join(repo.scratch, 'cluster-'));
+    staged = join(work, 'staged');
     await mkdir(staged);
     await writeFile(join(staged, 'redis-a.rdb'), 'dump of slots 0-8191');
     await writeFile(join(staged, 'redis-c.rdb'), 'dump of slots 8192-16383');
-    const manifest = { redis: details, files: await describeFiles(staged) } as BackupManifest;
-    const target = join(work, 'data');
-    for (const [i, id] of ['a', 'b', 'c'].entries()) {
-      await mkdir(join(target, `redis-${i}`), { recursive: true });
-      await writeFile(join(target, `redis-${i}`, 'nodes.conf'), nodesConf(nodeId(id), cluster));
-    }
-    await mkdir(join(target, 'lost+found'));
+    manifest = { redis: details, files: await describeFiles(staged) } as BackupManifest;
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
 
-    const result = await restoreRedis({ stagedDir: staged, manifest, target });
-    expect(result.nodes.map((n) => n.dump)).toEqual(['redis-a.rdb', 'redis-a.rdb', 'redis-c.rdb']);
-    for (const [i, content] of ['0-8191', '0-8191', '8192-16383'].entries()) {
-      const node = join(target, `redis-${i}`);
-      expect(await readFile(join(node, 'dump.rdb'), 'utf8')).toBe(`dump of slots ${content}`);
-      expect(await readFile(join(node, 'appendonlydir', 'appendonly.aof.1.base.rdb'), 'utf8')).toBe(
+  /** A stopped node's data directory: its nodes.conf and a stale dump. */
+  async function node(name: string, conf?: string): Promise<string> {
+    const dir = join(work, name);
+    await mkdir(dir, { recursive: true });
+    if (conf !== undefined) await writeFile(join(dir, 'nodes.conf'), conf);
+    await writeFile(join(dir, 'dump.rdb'), 'stale dump');
+    return dir;
+  }
+
+  it("a master gets the dump of its slots, a replica its master's (matched by slots, not ids)", async () => {
+    const primary = await node('redis-1', nodesConf(nodeId('b'), cluster));
+    expect(await restoreRedis({ stagedDir: staged, manifest, target: primary })).toEqual({
+      dir: primary,
+      dump: 'redis-a.rdb',
+      slots: ['0-8191'],
+      keys: 2,
+    });
+    const replica = await node('redis-3', nodesConf(nodeId('d'), cluster));
+    expect(await restoreRedis({ stagedDir: staged, manifest, target: replica })).toMatchObject({
+      dump: 'redis-c.rdb',
+      slots: ['8192-16383'],
+    });
+    for (const [dir, content] of [
+      [primary, '0-8191'],
+      [replica, '8192-16383'],
+    ] as const) {
+      expect(await readFile(join(dir, 'dump.rdb'), 'utf8')).toBe(`dump of slots ${content}`);
+      expect(await readFile(join(dir, 'appendonlydir', 'appendonly.aof.1.base.rdb'), 'utf8')).toBe(
         `dump of slots ${content}`,
       );
-      expect((await readdir(node)).sort()).toEqual(['appendonlydir', 'dump.rdb', 'nodes.conf']);
+      // nodes.conf is kept: the node rejoins the cluster with the slots it had.
+      expect((await readdir(dir)).sort()).toEqual(['appendonlydir', 'dump.rdb', 'nodes.conf']);
     }
-
-    const strayTarget = join(work, 'stray');
-    await mkdir(join(strayTarget, 'redis-0'), { recursive: true });
-    await writeFile(join(strayTarget, 'redis-0', 'nodes.conf'), nodesConf(nodeId('c'), cluster));
-    await expect(restoreRedis({ stagedDir: staged, manifest, target: strayTarget })).rejects.toThrow(
-      /serves the slots of 0-8191/,
+    // The old master, now a replica of b, gets the same data as b.
+    expect(planRedisRestore(details, '/data', nodesConf(nodeId('a'), cluster)).master.file).toBe(
+      'redis-a.rdb',
     );
-    expect(await readdir(join(strayTarget, 'redis-0'))).toEqual(['nodes.conf']);
-    await rm(work, { recursive: true, force: true });
+  });
+
+  it("refuses a node whose cluster has another slot layout than the backup's, and changes nothing", async () => {
+    const resharded = [
+      `${nodeId('b')} 10.0.0.2:6379@16379,redis-1 master - 0 0 2 connected 0-5460`,
+      `${nodeId('c')} 10.0.0.3:6379@16379,redis-2 master - 0 0 3 connected 5461-10922`,
+      `${nodeId('e')} 10.0.0.5:6379@16379,redis-4 master - 0 0 4 connected 10923-16383`,
+    ];
+    const dir = await node('resharded', nodesConf(nodeId('b'), resharded));
+    await expect(restoreRedis({ stagedDir: staged, manifest, target: dir })).rejects.toThrow(
+      `${join(dir, 'nodes.conf')}: the cluster's layout differs from the backup's: its masters serve 0-5460 | 5461-10922 | 10923-16383, the backup's masters served 0-8191 | 8192-16383`,
+    );
+    expect((await readdir(dir)).sort()).toEqual(['dump.rdb', 'nodes.conf']);
+    expect(await readFile(join(dir, 'dump.rdb'), 'utf8')).toBe('stale dump');
+    // Even a node whose own slots match the backup's is refused when the rest of the cluster does not.
+    const split = [cluster[1] as string, cluster[2]?.replace('8192-16383', '8192-12000') as string];
+    expect(() => planRedisRestore(details, '/data', nodesConf(nodeId('b'), split))).toThrow(
+      /the cluster's layout differs from the backup's: its masters serve 0-8191 \| 8192-12000/,
+    );
+  });
+
+  it('refuses a cluster node without nodes.conf (bootstrap first) and a nodes.conf without "myself"', async () => {
+    const bare = await node('bare');
+    await expect(restoreRedis({ stagedDir: staged, manifest, target: bare })).rejects.toSatisfy(
+      (e: unknown) =>
+        e instanceof UserError &&
+        e.message ===
+          `${join(bare, 'nodes.conf')} does not exist, but the backup is of a Redis cluster: the node does not know which slots it serves` &&
+        /bootstrap the cluster first/.test(e.hint ?? ''),
+    );
+    expect(await readdir(bare)).toEqual(['dump.rdb']);
+    expect(() => planRedisRestore(details, '/data/x', 'vars currentEpoch 0\n')).toThrow(
+      /\/data\/x\/nodes\.conf has no "myself" line/,
+    );
   });
 });

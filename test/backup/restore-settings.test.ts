@@ -21,8 +21,9 @@ describe('parseRestoreArgs', () => {
       database: 'neo4j',
     });
     expect(parseRestoreArgs(['neo4j', ...common], env)).not.toHaveProperty('database');
-    expect(parseRestoreArgs(['faiss', ...common, '--target', '/data'], env)).toMatchObject({
+    expect(parseRestoreArgs(['faiss', ...common, '--shard', '2', '--target', '/data'], env)).toMatchObject({
       store: 'faiss',
+      shard: '2',
       target: '/data',
     });
   });
@@ -30,7 +31,16 @@ describe('parseRestoreArgs', () => {
   it.each([
     [['mysql', ...common], env, /expected one of redis, neo4j, faiss, got "mysql"/],
     [['redis', ...common], env, /backup restore redis: --target is required/],
-    [['faiss', '--snapshot', '1a2b3c4d', '--stage', '/s', '--target', '/d'], env, /--env is required/],
+    [
+      ['faiss', '--snapshot', '1a2b3c4d', '--stage', '/s', '--shard', '0', '--target', '/d'],
+      env,
+      /--env is required/,
+    ],
+    // An unset RESTORE_SHARD reaches the runner as an empty --shard.
+    [['faiss', ...common, '--shard', '', '--target', '/d'], env, /backup restore faiss: --shard is required/],
+    [['faiss', ...common, '--target', '/d'], env, /--shard is required/],
+    [['redis', ...common, '--shard', '0', '--target', '/d'], env, /--shard is for faiss only/],
+    [['neo4j', ...common, '--shard', '0'], env, /--shard is for faiss only/],
     [
       ['redis', '--env', 'e', '--stage', '/s', '--target', '/d'],
       env,
@@ -42,7 +52,11 @@ describe('parseRestoreArgs', () => {
       /got "latest"/,
     ],
     [['neo4j', ...common, '--target', '/data'], env, /--target is not used/],
-    [['faiss', ...common, '--target', '/d', '--database', 'x'], env, /--database is for neo4j only/],
+    [
+      ['faiss', ...common, '--shard', '0', '--target', '/d', '--database', 'x'],
+      env,
+      /--database is for neo4j only/,
+    ],
     [['redis', ...common, '--target', '/d', '--address', 'x:1'], env, /Unknown option '--address'/],
     [['redis', ...common, '--target', '/d'], { RESTIC_REPOSITORY: '/repo' }, /RESTIC_PASSWORD is not set/],
   ])('refuses %j', (argv, environment, message) => {

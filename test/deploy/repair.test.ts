@@ -69,6 +69,8 @@ describe('the report', () => {
       'Repaired 1 pending releases of namespace prod, 1 failed; released the deploy lock.',
       '  ms-memory (pending-upgrade): repaired: rolling back to revision 2, the last deployed one',
       '  ms-faiss (pending-install): failed: helm uninstall timed out',
+      'What to do: look at ms-faiss (helm history ms-faiss -n prod) and fix what the error names (pods that never become ready, a timeout too short for the rollout);',
+      'then deploy again (a failed release is upgraded as usual), or, while one is still pending, run release-kit repair --holder github:acme/memory/runs/42 again.',
     ]);
   });
 
@@ -133,7 +135,8 @@ describe('bad input fails before any helm call', () => {
     [
       'an unreachable cluster',
       () => ['--config', config, ...holder],
-      /cannot reach the Kubernetes API server .* namespace memory-system.*check the kubeconfig's server address/,
+      // Repair reads (and only releases) the lock, never takes it.
+      /cannot reach the Kubernetes API server to read the deploy lock of namespace memory-system: .*check the kubeconfig's server address/,
     ],
   ];
 

@@ -49,7 +49,12 @@ function pipeline(config: string): Promise<CompositeRun> {
   return runComposite(loadAction('action.yml'), {
     actionPath: actionCheckout(),
     cwd: workspace,
-    inputs: { config, kubeconfig: readFileSync(sandbox.kubeconfigPath, 'utf8'), 'helm-path': helm },
+    inputs: {
+      config,
+      kubeconfig: readFileSync(sandbox.kubeconfigPath, 'utf8'),
+      'helm-path': helm,
+      'prometheus-url': sandbox.prometheusUrl as string,
+    },
     env: {
       PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter),
       HOME: dir,
@@ -116,6 +121,9 @@ describe('the root action (one-step pipeline)', () => {
       rollback: 'success',
     });
     expect(run.outputs.outcome).toBe('rolled-back');
+    // prometheus-url reached the deploy step: it measured the tiers the first run left serving, before any change.
+    const deploy = run.steps.find((s) => s.id === 'deploy');
+    expect(JSON.parse(deploy?.outputs.baseline ?? '{}').values).toMatchObject({ 'storage:error_ratio': 0 });
     expect(JSON.parse(run.outputs['rolled-back'] as string)).toEqual(['memory-system-storage']);
     expect((await history('memory-system-storage')).at(-1)).toMatchObject({
       status: 'deployed',

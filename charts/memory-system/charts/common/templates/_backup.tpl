@@ -121,14 +121,16 @@ spec:
 {{- end -}}
 
 {{/*
-A restore Job's volume for the data PVC of one store pod: the StatefulSets' claim template is named `data`, so
-the pod <pod> owns PVC data-<pod>. The claims are ReadWriteOnce: one Job mounting several needs them attachable
-to one node (see docs/backup-restore.md). dict: name (volume name), pod
+The suspended `<store>-restore` CronJob: the template of the restore Jobs, one per data volume. Its pod mounts
+one volume, `data`, at /data: the claim of the store's first pod (the StatefulSets' claim template is named
+`data`, so pod <pod> owns PVC data-<pod>). release-kit points `data` at each pod's PVC in turn and sets
+RESTORE_SNAPSHOT (and RESTORE_SHARD for FAISS) per Job, so every Job mounts exactly one ReadWriteOnce volume.
+dict: context, args (runner argv), env (the placeholders the args use), firstPod
 */}}
-{{- define "common.backup.dataVolume" -}}
-name: {{ .name }}
-persistentVolumeClaim:
-  claimName: data-{{ .pod }}
+{{- define "common.backup.restoreCronJob" -}}
+{{- $volume := dict "name" "data" "persistentVolumeClaim" (dict "claimName" (printf "data-%s" .firstPod)) -}}
+{{- $mount := dict "name" "data" "mountPath" "/data" -}}
+{{- include "common.backup.cronJob" (dict "context" .context "job" "restore" "args" .args "env" .env "volumes" (list $volume) "volumeMounts" (list $mount)) -}}
 {{- end -}}
 
 {{/* The egress the store's NetworkPolicy does not give the runner pods: the restic repository. */}}
