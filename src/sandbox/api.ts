@@ -3,6 +3,8 @@
 // types, status/scale subresources, cascading deletion and Kubernetes-style errors.
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import { type Clock, rfc3339, systemClock } from './clock.js';
+import { cronJobSpecProblems } from './controllers/schedule.js';
 import { applyDefaults } from './defaults.js';
 import { apiVersionOf, builtinKinds, type Kind, type KindRegistry, kindFromCrd } from './kinds.js';
 import { clone, isMap, type KubeObject, randomSuffix } from './object.js';
@@ -67,7 +69,6 @@ const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)
 
 export const resourceOf = (kind: Kind): string => `${kind.group}/${kind.plural}`;
 const qualified = (kind: Kind): string => (kind.group ? `${kind.plural}.${kind.group}` : kind.plural);
-const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 // What a write to the main resource may not change: status belongs to the status subresource.
 const withoutStatus = (obj: KubeObject): Record<string, unknown> => {
@@ -83,7 +84,13 @@ export class Api {
   constructor(
     readonly store: ObjectStore,
     readonly kinds: KindRegistry,
+    /** The cluster's wall clock: creation and event timestamps (and `kubectl get` ages) follow it. */
+    readonly clock: Clock = systemClock,
   ) {}
+
+  private now(): string {
+    return rfc3339(this.clock.now());
+  }
 
   kindOf(obj: KubeObject): Kind | undefined {
     return this.kinds.byKind(obj.apiVersion, obj.kind);
@@ -135,7 +142,7 @@ export class Api {
         kind: kind.plural,
       });
     meta.uid = randomUUID();
-    meta.creationTimestamp = now();
+    meta.creationTimestamp = this.now();
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     if (obj.spec !== undefined) meta.generation = 1;
@@ -409,6 +416,7 @@ export class Api {
           if (!isMap(c) || !c.image)
             causes.push({ field: `spec.template.spec.containers[${i}].image`, message: 'Required value' });
     }
+    if (kind.kind === 'CronJob') causes.push(...cronJobSpecProblems(spec));
     if (causes.length > 0)
       throw new ApiError(
         422,
@@ -464,12 +472,12 @@ export class Api {
       const established = kindFromCrd(obj) !== undefined;
       obj.status = {
         conditions: [
-          { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', lastTransitionTime: now() },
+          { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', lastTransitionTime: this.now() },
           {
             type: 'Established',
             status: established ? 'True' : 'False',
             reason: 'InitialNamesAccepted',
-            lastTransitionTime: now(),
+            lastTransitionTime: this.now(),
           },
         ],
       };
@@ -515,7 +523,7 @@ export class Api {
   recordEvent(about: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
     const eventKind = this.kinds.byKind('v1', 'Event') as Kind;
     const namespace = about.metadata.namespace ?? 'default';
-    const timestamp = now();
+    const timestamp = this.now();
     this.store.put(resourceOf(eventKind), {
       apiVersion: 'v1',
       kind: 'Event',

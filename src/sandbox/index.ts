@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { UserError } from '../errors.js';
 import { Api } from './api.js';
+import type { Clock } from './clock.js';
 import { defaultTiming, type Timing } from './controllers/context.js';
 import { ControllerManager } from './controllers/index.js';
 import { builtinKinds, type Kind, KindRegistry, prometheusOperatorKinds } from './kinds.js';
@@ -19,7 +20,9 @@ import { ObjectStore } from './store.js';
 import { generateServerTls } from './tls.js';
 
 export { behaviourAnnotation } from './behaviour.js';
+export { type Clock, ManualClock, systemClock } from './clock.js';
 export type { Timing } from './controllers/context.js';
+export { scheduledTimestampAnnotation } from './controllers/cronjobs.js';
 export { portAnnotation } from './controllers/kubelet.js';
 export type { KubeObject } from './object.js';
 
@@ -39,6 +42,12 @@ export interface SandboxOptions {
   prometheus?: boolean | { scrapeIntervalSeconds?: number; binary?: string };
   /** Namespaces to create besides default, kube-system, kube-public, kube-node-lease. */
   namespaces?: string[];
+  /**
+   * The cluster's wall clock; given one, CronJobs fire on it (`systemClock` for real time, a `ManualClock`
+   * a test moves). Without it CronJobs never fire, so a test that installs a chart with CronJobs never sees
+   * a Job appear because it ran across midnight.
+   */
+  clock?: Clock;
 }
 
 export interface Sandbox {
@@ -59,6 +68,8 @@ export interface Sandbox {
   setPodBehaviour(namespace: string, pod: string, behaviour: string): void;
   /** http://127.0.0.1:PORT of a running simulated pod, once it listens. */
   podEndpoint(namespace: string, pod: string): string | undefined;
+  /** Resolves after a controller pass that started after the call (to assert what did not happen). */
+  nextPass(): Promise<void>;
   /** Resolves when `predicate` holds after a controller pass; rejects after timeoutMs. */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   /** A bug in the simulation caught during a controller pass, if any. */
@@ -76,13 +87,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.prometheusOperatorCrds ? prometheusOperatorKinds : []),
   ]);
   const store = new ObjectStore();
-  const api = new Api(store, kinds);
+  const api = new Api(store, kinds, options.clock);
   const nsKind = kinds.byKind('v1', 'Namespace') as Kind;
   for (const ns of [...systemNamespaces, ...(options.namespaces ?? [])])
     if (!api.find(nsKind, undefined, ns)) api.create(nsKind, undefined, { metadata: { name: ns } });
 
   const timing = { ...defaultTiming, ...options.timing };
-  const controllers = new ControllerManager(api, timing);
+  const controllers = new ControllerManager(api, timing, options.clock);
   const targetsFile = join(dir, 'targets.json');
   const targets = new TargetsWriter(targetsFile);
   await targets.update([]);
@@ -183,6 +194,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const p = controllers.kubelet.port(namespace, pod);
       return p === undefined ? undefined : `http://127.0.0.1:${p}`;
     },
+    nextPass: () => controllers.nextPass(),
     waitFor: (predicate, timeoutMs = 10_000) => waitFor(predicate, timeoutMs),
     get controllerError() {
       return controllers.lastError;

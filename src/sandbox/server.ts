@@ -109,7 +109,7 @@ export class ApiRouter {
         fieldSelector: query.get('fieldSelector'),
       });
       const rv = String(this.api.store.resourceVersion);
-      if (wantsTable(req)) return send(res, 200, toTable(kind, items, rv));
+      if (wantsTable(req)) return send(res, 200, toTable(kind, items, rv, this.api.clock.now()));
       return send(res, 200, {
         kind: `${kind.kind}List`,
         apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
@@ -125,7 +125,8 @@ export class ApiRouter {
       }
       const obj = this.api.get(kind, namespace, name);
       if (subresource === 'scale') return send(res, 200, this.api.scaleOf(obj));
-      if (wantsTable(req)) return send(res, 200, toTable(kind, [obj], obj.metadata.resourceVersion ?? ''));
+      if (wantsTable(req))
+        return send(res, 200, toTable(kind, [obj], obj.metadata.resourceVersion ?? '', this.api.clock.now()));
       return send(res, 200, obj);
     }
     if (method === 'POST' && !name) {

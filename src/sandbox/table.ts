@@ -9,7 +9,8 @@ type Column = {
   type: string;
   format?: string;
   priority?: number;
-  cell: (obj: KubeObject) => Cell;
+  /** `nowMs`: the cluster's wall clock, for ages. */
+  cell: (obj: KubeObject, nowMs: number) => Cell;
 };
 
 export function age(timestamp: string | undefined, nowMs = Date.now()): string {
@@ -43,7 +44,11 @@ export function podStatusText(pod: KubeObject): string {
 }
 
 const name: Column = { name: 'Name', type: 'string', format: 'name', cell: (o) => o.metadata.name };
-const ageColumn: Column = { name: 'Age', type: 'string', cell: (o) => age(o.metadata.creationTimestamp) };
+const ageColumn: Column = {
+  name: 'Age',
+  type: 'string',
+  cell: (o, nowMs) => age(o.metadata.creationTimestamp, nowMs),
+};
 
 const columns: Record<string, Column[]> = {
   Pod: [
@@ -132,6 +137,24 @@ const columns: Record<string, Column[]> = {
     },
     ageColumn,
   ],
+  CronJob: [
+    name,
+    { name: 'Schedule', type: 'string', cell: (o) => String(spec(o).schedule ?? '') },
+    { name: 'Timezone', type: 'string', cell: (o) => String(spec(o).timeZone ?? '<none>') },
+    { name: 'Suspend', type: 'string', cell: (o) => String(spec(o).suspend === true) },
+    {
+      name: 'Active',
+      type: 'integer',
+      cell: (o) => (Array.isArray(status(o).active) ? (status(o).active as unknown[]).length : 0),
+    },
+    {
+      name: 'Last Schedule',
+      type: 'string',
+      cell: (o, nowMs) =>
+        status(o).lastScheduleTime ? age(String(status(o).lastScheduleTime), nowMs) : '<none>',
+    },
+    ageColumn,
+  ],
   HorizontalPodAutoscaler: [
     name,
     {
@@ -154,7 +177,7 @@ const columns: Record<string, Column[]> = {
   ],
 };
 
-export function toTable(kind: Kind, objects: KubeObject[], resourceVersion: string) {
+export function toTable(kind: Kind, objects: KubeObject[], resourceVersion: string, nowMs = Date.now()) {
   const cols = columns[kind.kind] ?? [name, ageColumn];
   return {
     kind: 'Table',
@@ -168,7 +191,7 @@ export function toTable(kind: Kind, objects: KubeObject[], resourceVersion: stri
       priority: c.priority ?? 0,
     })),
     rows: objects.map((obj) => ({
-      cells: cols.map((c) => c.cell(obj)),
+      cells: cols.map((c) => c.cell(obj, nowMs)),
       object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata },
     })),
   };

@@ -1,6 +1,7 @@
 // What every controller of the simulation gets: the API (the same code path as HTTP requests), the
 // timing of the simulated rollout, and a way to ask for another reconcile pass.
 import type { Api } from '../api.js';
+import type { Clock } from '../clock.js';
 import type { Kind } from '../kinds.js';
 
 export interface Timing {
@@ -35,5 +36,8 @@ export interface ControllerContext {
   kind(apiVersion: string, kind: string): Kind;
   /** Asks for another reconcile pass (after a timer fired or a probe changed something). */
   changed(): void;
+  /** Real time in ms, for the durations of the simulation (rollout timing, progress deadlines). */
   now(): number;
+  /** The cluster's wall clock, for the times written into objects and for CronJob schedules. */
+  clock: Clock;
 }

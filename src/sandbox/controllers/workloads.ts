@@ -1,6 +1,7 @@
 // Controllers of the workload kinds: Deployment -> ReplicaSets -> Pods (rolling updates by
 // rollout.ts), StatefulSet -> ordered Pods with revisions (+ PVCs), Job -> Pod to completion.
 import { isDeepStrictEqual } from 'node:util';
+import { rfc3339 } from '../clock.js';
 import {
   clone,
   controllerRef,
@@ -413,6 +414,8 @@ function ensureClaims(
 export function reconcileJobs(ctx: ControllerContext): void {
   const jobKind = ctx.kind('batch/v1', 'Job');
   const podKind = ctx.kind('v1', 'Pod');
+  // A Job's times follow the cluster clock, so a CronJob's lastSuccessfulTime (a completionTime) does too.
+  const now = () => rfc3339(ctx.clock.now());
   for (const job of ctx.api.list(jobKind, undefined)) {
     const spec = job.spec ?? {};
     const previous = job.status ?? {};
