@@ -1,16 +1,20 @@
 // Builds the service images of a release config and (with push) pushes them, reads each digest
 // back from the registry and returns the images map deploy pins by. Every check that can fail on
-// user input (components, Containerfiles, registry reachable, credentials) runs before the first build.
-import { dirname, resolve } from 'node:path';
+// user input (components, Containerfiles, registry reachable, credentials) runs before the first build,
+// and every image is built before the first push, so a broken build leaves the registry untouched.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { ReleaseConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
 import { selectBuilder } from './builders/detect.js';
-import type { BuilderChoice, BuilderName } from './builders/types.js';
+import type { Builder, BuilderChoice, BuilderName, BuildRequest, BuildResult } from './builders/types.js';
 import { type Credentials, resolveCredentials, writePrivateAuthFile } from './credentials.js';
 import { readGitInfo } from './git.js';
 import type { BuildReport } from './image-map.js';
 import { checkBuildInputs, type ReadyTarget } from './inputs.js';
+import { partialPushError } from './push-failure.js';
 import { readRemoteDigest } from './readback.js';
 import { checkRegistryAccess } from './registry.js';
 import type { GitInfo } from './tags.js';
@@ -67,6 +71,7 @@ export async function buildImages(config: ReleaseConfig, options: BuildOptions):
 
   const access = new Map<string, { insecure: boolean; authFile?: string }>();
   const removers: (() => Promise<void>)[] = [];
+  const workDir = await mkdtemp(join(tmpdir(), 'release-kit-build-'));
   try {
     if (options.push) {
       for (const registry of new Set(targets.map((t) => t.registry))) {
@@ -81,30 +86,79 @@ export async function buildImages(config: ReleaseConfig, options: BuildOptions):
         access.set(registry, { insecure, authFile });
       }
     }
-    const outcome: BuildOutcome = { builder: builder.name, built: [] };
-    const report: BuildReport = { images: {}, tags: {} };
-    for (const target of targets) {
-      await log.group(`build ${target.component} (${target.tags[0]})`, async () => {
-        const reg = access.get(target.registry) ?? { insecure: false };
-        const result = await builder.build({ target, push: options.push, sourceDateEpoch, ...reg });
-        outcome.built.push({ component: target.component, imageId: result.imageId, tags: target.tags });
-        if (!options.push) return;
-        const served = await readRemoteDigest(target.tags[0] as string, reg);
-        if (result.pushedDigest && result.pushedDigest !== served) {
-          throw new Error(
-            `${target.tags[0]}: the registry serves ${served}, but the push reported ${result.pushedDigest}`,
-          );
-        }
-        report.images[target.component] = `${target.name}@${served}`;
-        report.tags[target.component] = target.tags;
-        log.info(`pushed ${target.name}@${served}`);
-      });
+    const requests: BuildRequest[] = targets.map((target) => ({
+      target,
+      push: options.push,
+      sourceDateEpoch,
+      workDir,
+      ...(access.get(target.registry) ?? { insecure: false }),
+    }));
+    const images: BuildResult[] = [];
+    for (const request of requests) {
+      const { component, tags } = request.target;
+      images.push(await log.group(`build ${component} (${tags[0]})`, () => builder.build(request)));
     }
-    if (options.push) outcome.report = report;
+    const outcome: BuildOutcome = {
+      builder: builder.name,
+      built: targets.map((t, i) => ({ component: t.component, imageId: images[i]?.imageId, tags: t.tags })),
+    };
+    if (options.push) outcome.report = await pushAll(builder, requests, images);
     return outcome;
   } finally {
     for (const remove of removers) await remove();
+    await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Pushes the built images one by one, each read back; a failure reports what the registry now holds. */
+async function pushAll(
+  builder: Builder,
+  requests: BuildRequest[],
+  images: BuildResult[],
+): Promise<BuildReport> {
+  const report: BuildReport = { images: {}, tags: {} };
+  for (const [i, request] of requests.entries()) {
+    const { target } = request;
+    try {
+      const image = await log.group(`push ${target.component} (${target.tags[0]})`, () =>
+        pushOne(builder, request, images[i] as BuildResult),
+      );
+      report.images[target.component] = image;
+      report.tags[target.component] = target.tags;
+    } catch (e) {
+      throw partialPushError(
+        {
+          pushed: Object.entries(report.images).map(([component, image]) => ({ component, image })),
+          failed: target.component,
+          notPushed: requests.slice(i + 1).map((r) => r.target.component),
+        },
+        e,
+      );
+    }
+  }
+  return report;
+}
+
+/** Pushes every tag of one image and returns it pinned by the digest the registry serves. */
+async function pushOne(builder: Builder, request: BuildRequest, image: BuildResult): Promise<string> {
+  const { target } = request;
+  let pushedDigest: string | undefined;
+  for (const tag of target.tags) {
+    const digest = await builder.push(request, image, tag);
+    // Every tag carries the same manifest; a different digest would mean the registry rewrote it.
+    if (pushedDigest && digest !== pushedDigest) {
+      throw new Error(`push of ${tag} gave digest ${digest}, but ${target.tags[0]} gave ${pushedDigest}`);
+    }
+    pushedDigest = digest;
+  }
+  const served = await readRemoteDigest(target.tags[0] as string, request);
+  if (served !== pushedDigest) {
+    throw new Error(
+      `${target.tags[0]}: the registry serves ${served}, but the push reported ${pushedDigest}`,
+    );
+  }
+  log.info(`pushed ${target.name}@${served}`);
+  return `${target.name}@${served}`;
 }
 
 // SOURCE_DATE_EPOCH (reproducible-builds.org) wins; else the commit time of HEAD; else 0.

@@ -42,9 +42,11 @@ export const registerBuild: CommandRegistrar = (program) => {
   program
     .command('build')
     .description(
-      'Build the images of the components with a `build` section; with --push, push them, read each digest back ' +
-        'from the registry and print the images map (component -> registry/name@sha256:…). Credentials come from ' +
-        'RELEASE_KIT_REGISTRY_USERNAME/RELEASE_KIT_REGISTRY_PASSWORD or the auth file REGISTRY_AUTH_FILE names.',
+      'Build the images of the components with a `build` section; with --push, once every image has built, push ' +
+        'them, read each digest back from the registry and print the images map (component -> ' +
+        'registry/name@sha256:…). A failed build pushes nothing; a failed push lists the images pushed (by digest) ' +
+        'and not pushed, writes no map, and a rerun uploads only the layers the registry lacks. Credentials come ' +
+        'from RELEASE_KIT_REGISTRY_USERNAME/RELEASE_KIT_REGISTRY_PASSWORD or the auth file REGISTRY_AUTH_FILE names.',
     )
     .option('-c, --config <file>', 'release configuration', 'release-kit.yaml')
     .option('-e, --environment <name>', 'environment overlay of the config')
@@ -56,13 +58,16 @@ export const registerBuild: CommandRegistrar = (program) => {
       [],
     )
     .option('--component <name>', 'build only these components (repeatable or comma-separated)', collect, [])
-    .option('--push', 'push the images and report their digests')
+    .option('--push', 'after every image has built, push them and report their digests')
     .addOption(
       new Option('--builder <builder>', 'docker buildx when a Docker engine answers, else buildah')
         .choices(['auto', 'docker', 'buildah'])
         .default('auto'),
     )
-    .option('--out <file>', 'also write {"images": …, "tags": …} to this file (needs --push)')
+    .option(
+      '--out <file>',
+      'also write {"images": …, "tags": …} to this file once every push succeeded (needs --push)',
+    )
     .option(
       '--plan-only',
       'print what each build step of the build-push action builds, as JSON; build nothing',

@@ -1,5 +1,7 @@
 // Builds the example's three service images from small fixture Containerfiles with real buildah,
-// pushes them to a real docker-registry on 127.0.0.1, and checks the images map against skopeo.
+// pushes them to a real docker-registry on 127.0.0.1, and checks the images map against skopeo;
+// every image builds before the first push, and a push failing halfway reports what was pushed.
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +9,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildImages } from '../../src/build/index.js';
 import { loadReleaseConfig } from '../../src/config/index.js';
-import { setLogger, silentLogger } from '../../src/log.js';
+import type { UserError } from '../../src/errors.js';
+import { type Logger, setLogger, silentLogger } from '../../src/log.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { runReleaseKit } from '../support/cli.js';
 import { freePort, startRegistry, type TestRegistry } from '../support/registry.js';
@@ -17,6 +20,12 @@ const COMPONENTS = ['api', 'memory', 'storage'];
 let work: string;
 let registry: TestRegistry;
 let secured: TestRegistry;
+/** Stays empty unless a test pushes to it by mistake. */
+let untouched: TestRegistry;
+/** Stopped in the middle of a push. */
+let stopping: TestRegistry;
+/** The images map of the first push; the images are reproducible, so later pushes have the same digests. */
+let first: Record<string, string>;
 const user = { name: 'ci-bot', password: 'correct horse battery staple' };
 
 /** A workspace: the example config unchanged plus the fixture build contexts, and its own buildah storage. */
@@ -46,25 +55,36 @@ async function skopeoDigest(ref: string, extra: string[] = []): Promise<string> 
   return JSON.parse(String(r.stdout)).Digest;
 }
 
+/** The tags skopeo lists for a repository; none when the registry does not know the repository. */
 async function remoteTags(host: string, repository: string): Promise<string[]> {
-  const r = await fetch(`http://${host}/v2/${repository}/tags/list`);
-  return r.status === 200 ? (((await r.json()) as { tags?: string[] }).tags ?? []) : [];
+  const r = await execa(
+    systemBinary('skopeo'),
+    ['list-tags', '--tls-verify=false', `docker://${host}/${repository}`],
+    { reject: false },
+  );
+  // skopeo 1.9 reports the registry's "repository name not known" as a bare 404.
+  if (r.exitCode !== 0 && /repository name not known|404 \(Not Found\)/.test(String(r.stderr))) return [];
+  if (r.exitCode !== 0) throw new Error(`skopeo list-tags ${host}/${repository}: ${r.stderr}`);
+  return JSON.parse(String(r.stdout)).Tags ?? [];
 }
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'release-kit-build-'));
-  [registry, secured] = await Promise.all([startRegistry(), startRegistry({ user })]);
+  [registry, secured, untouched, stopping] = await Promise.all([
+    startRegistry(),
+    startRegistry({ user }),
+    startRegistry(),
+    startRegistry(),
+  ]);
 });
 
 afterAll(async () => {
-  await Promise.all([registry?.stop(), secured?.stop()]);
+  await Promise.all([registry?.stop(), secured?.stop(), untouched?.stop(), stopping?.stop()]);
   // buildah's vfs layers may be read-only; rm -rf copes with that.
   await rm(work, { recursive: true, force: true });
 });
 
 describe('release-kit build --push with buildah into a real registry', () => {
-  let first: Record<string, string>;
-
   test('pushes the three service images and prints the images map of digests skopeo reads back', async () => {
     const ws = await workspace('first');
     const out = join(ws.dir, 'images.json');
@@ -82,6 +102,11 @@ describe('release-kit build --push with buildah into a real registry', () => {
     const r = await runReleaseKit([...args, '--push', '--builder', 'buildah', '--out', out], { env: ws.env });
     expect(r.stderr).toContain('builder: buildah');
     expect(r.exitCode).toBe(0);
+    const steps = r.stderr.split('\n').filter((l) => l.startsWith('== '));
+    expect(steps.map((l) => l.split(' (')[0])).toEqual([
+      ...COMPONENTS.map((c) => `== build ${c}`),
+      ...COMPONENTS.map((c) => `== push ${c}`),
+    ]);
     first = JSON.parse(r.stdout);
     expect(Object.keys(first).sort()).toEqual(COMPONENTS);
     for (const component of COMPONENTS) {
@@ -255,27 +280,90 @@ describe('bad inputs fail with a clear message before anything is pushed', () =>
     }
   });
 
-  test('a Containerfile that does not build names the component and the tool output', async () => {
+  test('the last Containerfile does not build: the first two are built, nothing is pushed, no map written', async () => {
     const ws = await workspace('broken');
-    await writeFile(join(ws.dir, 'services', 'api', 'Containerfile'), 'FROM scratch\nCOPY no-such-file /x\n');
+    await writeFile(
+      join(ws.dir, 'services', 'storage', 'Containerfile'),
+      'FROM scratch\nCOPY no-such-file /x\n',
+    );
+    const out = join(ws.dir, 'images.json');
     const r = await runReleaseKit(
       [
         'build',
         '--config',
         ws.config,
         '--registry',
-        registry.host,
+        untouched.host,
         '--tag',
         'broken',
         '--push',
         '--builder',
         'buildah',
+        '--out',
+        out,
       ],
       { env: ws.env },
     );
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('buildah build of api');
+    expect(r.stderr).toContain('== build api');
+    expect(r.stderr).toContain('== build memory');
+    expect(r.stderr).toContain('buildah build of storage');
     expect(r.stderr).toContain('no-such-file');
-    expect(await remoteTags(registry.host, 'memory_system/api')).not.toContain('broken');
+    expect(r.stderr).toContain('nothing was pushed');
+    expect(r.stderr).not.toContain('== push');
+    for (const component of COMPONENTS) {
+      expect(await remoteTags(untouched.host, `memory_system/${component}`)).toEqual([]);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('a registry that stops between two pushes', () => {
+  test('names the images pushed, with digests, the one that failed and those not pushed', async () => {
+    expect(first).toBeDefined();
+    const ws = await workspace('stopping');
+    const config = await loadReleaseConfig(ws.config);
+    const groups: string[] = [];
+    // The registry goes away when the push of the second image starts, after the first was read back.
+    const stopAtSecondPush: Logger = {
+      ...silentLogger,
+      group: async (name, fn) => {
+        groups.push(name.split(' (')[0] as string);
+        if (name.startsWith('push memory')) await stopping.stop();
+        return fn();
+      },
+    };
+    setLogger(stopAtSecondPush);
+    process.env.CONTAINERS_STORAGE_CONF = ws.env.CONTAINERS_STORAGE_CONF;
+    try {
+      const error = await buildImages(config, {
+        configFile: ws.config,
+        registry: stopping.host,
+        tags: ['1.0.0'],
+        push: true,
+        builder: 'buildah',
+      }).then(
+        () => expect.fail('the push should have failed'),
+        (e: unknown) => e as UserError,
+      );
+      const apiDigest = (first.api as string).split('@')[1];
+      expect(error.message).toMatch(
+        /^push of memory failed: buildah push of .*memory_system\/memory:1\.0\.0 failed/,
+      );
+      expect(error.message).toContain(
+        [
+          '  pushed (1 of 3):',
+          `    api: ${stopping.host}/memory_system/api@${apiDigest}`,
+          '  failed: memory (some of its tags may be in the registry)',
+          '  not pushed: storage',
+          '  no images map was written',
+        ].join('\n'),
+      );
+      expect(error.hint).toContain('the registry receives only the layers it lacks');
+      expect(groups).toEqual(['build api', 'build memory', 'build storage', 'push api', 'push memory']);
+    } finally {
+      delete process.env.CONTAINERS_STORAGE_CONF;
+      setLogger(silentLogger);
+    }
   });
 });

@@ -1,20 +1,22 @@
 // Pure parts of the build: the images map format, tags and labels, target planning, credentials,
-// the registry auth challenge, builder arguments and builder selection (plain data, no processes).
+// the registry auth challenge, builder arguments, builder selection and the partial-push report
+// (plain data, no processes).
 import { describe, expect, test } from 'vitest';
 import { actionSlots, assembleReport, parseActionPlan } from '../../src/build/action-plan.js';
 import { buildahBuildArgs, buildahPushArgs } from '../../src/build/builders/buildah.js';
 import { selectBuilder } from '../../src/build/builders/detect.js';
-import { dockerBuildArgs } from '../../src/build/builders/docker.js';
+import { dockerBuildArgs, dockerPushArgs } from '../../src/build/builders/docker.js';
 import type { BuildRequest } from '../../src/build/builders/types.js';
 import { credentialsFromAuthFile, resolveCredentials } from '../../src/build/credentials.js';
 import { isLoopbackRegistry, parseImageName } from '../../src/build/image-ref.js';
 import { parseImageMap } from '../../src/build/index.js';
 import type { ReadyTarget } from '../../src/build/inputs.js';
+import { partialPushError } from '../../src/build/push-failure.js';
 import { parseChallenge } from '../../src/build/registry.js';
 import { computeTags, ociLabels, tagFromBranch } from '../../src/build/tags.js';
 import { planBuildTargets } from '../../src/build/targets.js';
 import type { ReleaseConfig } from '../../src/config/types.js';
-import { describeError } from '../../src/errors.js';
+import { describeError, UserError } from '../../src/errors.js';
 
 /** The line a user sees for the error fn throws: message and hint. */
 function failure(fn: () => unknown): string {
@@ -257,6 +259,7 @@ const request: BuildRequest = {
   insecure: false,
   sourceDateEpoch: 42,
   authFile: '/tmp/a/config.json',
+  workDir: '/tmp/run',
 };
 
 describe('builder arguments', () => {
@@ -294,15 +297,61 @@ describe('builder arguments', () => {
     ]);
   });
 
-  test('docker buildx: provenance, SBOM and a registry cache on push; --load otherwise', () => {
+  test('docker buildx: an OCI layout with provenance, SBOM and a registry cache to push; --load otherwise', () => {
     const args = dockerBuildArgs(request, '/tmp/m.json');
-    expect(args).toEqual(expect.arrayContaining(['--push', '--provenance=mode=max', '--sbom=true']));
+    expect(args).toEqual(expect.arrayContaining(['--provenance=mode=max', '--sbom=true']));
+    expect(args).not.toContain('--push');
+    expect(args.join(' ')).toContain('--output type=oci,dest=/tmp/run/api.oci,tar=false');
     expect(args.join(' ')).toContain(
       '--cache-to type=registry,ref=r.io/memory_system/api:buildcache,mode=max',
     );
     const local = dockerBuildArgs({ ...request, push: false }, '/tmp/m.json');
     expect(local).toContain('--load');
-    expect(local).not.toContain('--push');
+    expect(local).not.toContain('--output');
+    expect(dockerPushArgs({ ...request, insecure: true }, 'r.io/memory_system/api:1', '/tmp/d')).toEqual([
+      'copy',
+      '--all',
+      '--dest-tls-verify=false',
+      '--dest-authfile',
+      '/tmp/a/config.json',
+      '--digestfile',
+      '/tmp/d',
+      'oci:/tmp/run/api.oci',
+      'docker://r.io/memory_system/api:1',
+    ]);
+  });
+});
+
+describe('a failed push reports what the registry holds', () => {
+  const api = `r.io/memory_system/api@${D1}`;
+  test('after one image was pushed: pushed by digest, failed, not pushed, and the retry', () => {
+    const cause = new UserError('buildah push of r.io/memory_system/memory:1 failed (exit 125)', 'check X');
+    const e = partialPushError(
+      { pushed: [{ component: 'api', image: api }], failed: 'memory', notPushed: ['storage'] },
+      cause,
+    );
+    expect(e.message).toBe(
+      [
+        'push of memory failed: buildah push of r.io/memory_system/memory:1 failed (exit 125)',
+        '  pushed (1 of 3):',
+        `    api: ${api}`,
+        '  failed: memory (some of its tags may be in the registry)',
+        '  not pushed: storage',
+        '  no images map was written',
+      ].join('\n'),
+    );
+    expect(e.hint).toBe(
+      'check X; then run the same command again: every image is pushed again, and the registry receives only the layers it lacks',
+    );
+  });
+
+  test('when the first push fails, nothing is listed as pushed', () => {
+    const e = partialPushError(
+      { pushed: [], failed: 'api', notPushed: ['memory'] },
+      new Error('digest mismatch'),
+    );
+    expect(e.message).toContain('push of api failed: digest mismatch\n  pushed: none of the 2 images\n');
+    expect(e.hint).toMatch(/^run the same command again/);
   });
 });
 

@@ -1,7 +1,7 @@
 // Daemonless builds with buildah. Storage follows buildah's own configuration (CONTAINERS_STORAGE_CONF,
 // STORAGE_DRIVER); isolation defaults to chroot, which needs no runtime such as runc and works in CI containers.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// A built image stays in that storage until its push, which uploads only the layers the registry lacks.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { toolFailure } from './failure.js';
@@ -43,49 +43,41 @@ export function buildahPushArgs(
   ];
 }
 
+// chroot unless the user chose an isolation for buildah themselves.
+const buildahEnv = () => ({ BUILDAH_ISOLATION: process.env.BUILDAH_ISOLATION ?? 'chroot' });
+
 export const buildah: Builder = {
   name: 'buildah',
   async build(request: BuildRequest): Promise<BuildResult> {
     const { target } = request;
-    const work = await mkdtemp(join(tmpdir(), 'release-kit-buildah-'));
-    // chroot unless the user chose an isolation for buildah themselves.
-    const env = { BUILDAH_ISOLATION: process.env.BUILDAH_ISOLATION ?? 'chroot' };
-    try {
-      const iidFile = join(work, 'iid');
-      const built = await execa('buildah', buildahBuildArgs(request, iidFile), { env, reject: false });
-      if (built.exitCode !== 0) {
-        throw toolFailure(
-          `buildah build of ${target.component} (${target.containerfile})`,
-          built,
-          'fix the Containerfile or the build context; nothing was pushed',
-        );
-      }
-      const imageId = (await readFile(iidFile, 'utf8')).trim();
-      if (!request.push) return { imageId };
-      let pushedDigest: string | undefined;
-      for (const [i, tag] of target.tags.entries()) {
-        const digestFile = join(work, `digest-${i}`);
-        const pushed = await execa('buildah', buildahPushArgs(request, imageId, tag, digestFile), {
-          env,
-          reject: false,
-        });
-        if (pushed.exitCode !== 0) {
-          throw toolFailure(
-            `buildah push of ${tag}`,
-            pushed,
-            'check the registry, its credentials and your push rights',
-          );
-        }
-        const digest = (await readFile(digestFile, 'utf8')).trim();
-        // Every tag carries the same manifest; a different digest would mean the registry rewrote it.
-        if (pushedDigest && digest !== pushedDigest) {
-          throw new Error(`push of ${tag} gave digest ${digest}, but ${target.tags[0]} gave ${pushedDigest}`);
-        }
-        pushedDigest = digest;
-      }
-      return { imageId, pushedDigest };
-    } finally {
-      await rm(work, { recursive: true, force: true });
+    const iidFile = join(request.workDir, `${target.component}.iid`);
+    const built = await execa('buildah', buildahBuildArgs(request, iidFile), {
+      env: buildahEnv(),
+      reject: false,
+    });
+    if (built.exitCode !== 0) {
+      throw toolFailure(
+        `buildah build of ${target.component} (${target.containerfile})`,
+        built,
+        'fix the Containerfile or the build context; nothing was pushed',
+      );
     }
+    return { imageId: (await readFile(iidFile, 'utf8')).trim() };
+  },
+
+  async push(request: BuildRequest, image: BuildResult, tag: string): Promise<string> {
+    const digestFile = join(request.workDir, `${request.target.component}.digest`);
+    const pushed = await execa('buildah', buildahPushArgs(request, image.imageId, tag, digestFile), {
+      env: buildahEnv(),
+      reject: false,
+    });
+    if (pushed.exitCode !== 0) {
+      throw toolFailure(
+        `buildah push of ${tag}`,
+        pushed,
+        'check the registry, its credentials and your push rights',
+      );
+    }
+    return (await readFile(digestFile, 'utf8')).trim();
   },
 };

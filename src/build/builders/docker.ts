@@ -1,11 +1,17 @@
 // BuildKit builds through `docker buildx` when a Docker engine answers: provenance and SBOM
 // attestations, and a registry layer cache next to each image (`<name>:buildcache`).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// An image to push is written as an OCI layout (the only local output that keeps its attestations)
+// and copied to the registry by skopeo once every image has built; the layer cache, which is no
+// release tag, is exported while building.
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { toolFailure } from './failure.js';
 import type { Builder, BuildRequest, BuildResult } from './types.js';
+
+/** Where the build of a target to push leaves its OCI layout for the push. */
+export const ociLayoutOf = (request: BuildRequest): string =>
+  join(request.workDir, `${request.target.component}.oci`);
 
 /** docker buildx build arguments for one target (pure). */
 export function dockerBuildArgs(request: BuildRequest, metadataFile: string): string[] {
@@ -21,10 +27,11 @@ export function dockerBuildArgs(request: BuildRequest, metadataFile: string): st
     ...Object.entries(target.buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
     '--metadata-file',
     metadataFile,
-    // Attestations and the registry cache only exist on a push; a local build loads into the engine.
+    // Attestations and the registry cache are for images that get pushed; a local build loads into the engine.
     ...(push
       ? [
-          '--push',
+          '--output',
+          `type=oci,dest=${ociLayoutOf(request)},tar=false`,
           '--provenance=mode=max',
           '--sbom=true',
           '--cache-from',
@@ -37,30 +44,51 @@ export function dockerBuildArgs(request: BuildRequest, metadataFile: string): st
   ];
 }
 
+/** skopeo arguments copying the OCI layout, with its attestations (--all), to one tag (pure). */
+export function dockerPushArgs(request: BuildRequest, tag: string, digestFile: string): string[] {
+  return [
+    'copy',
+    '--all',
+    ...(request.insecure ? ['--dest-tls-verify=false'] : []),
+    ...(request.authFile ? ['--dest-authfile', request.authFile] : []),
+    '--digestfile',
+    digestFile,
+    `oci:${ociLayoutOf(request)}`,
+    `docker://${tag}`,
+  ];
+}
+
 export const docker: Builder = {
   name: 'docker',
   async build(request: BuildRequest): Promise<BuildResult> {
-    const work = await mkdtemp(join(tmpdir(), 'release-kit-buildx-'));
-    try {
-      const metadataFile = join(work, 'metadata.json');
-      const env: Record<string, string> = { SOURCE_DATE_EPOCH: String(request.sourceDateEpoch) };
-      // The private auth file is a docker config.json; its folder serves as DOCKER_CONFIG.
-      if (request.authFile) env.DOCKER_CONFIG = dirname(request.authFile);
-      const built = await execa('docker', dockerBuildArgs(request, metadataFile), { env, reject: false });
-      if (built.exitCode !== 0) {
-        throw toolFailure(
-          `docker buildx build of ${request.target.component} (${request.target.containerfile})`,
-          built,
-          'fix the Containerfile, the build context, or the registry access',
-        );
-      }
-      const metadata = JSON.parse(await readFile(metadataFile, 'utf8')) as Record<string, string>;
-      return {
-        imageId: metadata['containerimage.config.digest'],
-        pushedDigest: request.push ? metadata['containerimage.digest'] : undefined,
-      };
-    } finally {
-      await rm(work, { recursive: true, force: true });
+    const metadataFile = join(request.workDir, `${request.target.component}.metadata.json`);
+    const env: Record<string, string> = { SOURCE_DATE_EPOCH: String(request.sourceDateEpoch) };
+    // The private auth file is a docker config.json; its folder serves as DOCKER_CONFIG (for the cache).
+    if (request.authFile) env.DOCKER_CONFIG = dirname(request.authFile);
+    const built = await execa('docker', dockerBuildArgs(request, metadataFile), { env, reject: false });
+    if (built.exitCode !== 0) {
+      throw toolFailure(
+        `docker buildx build of ${request.target.component} (${request.target.containerfile})`,
+        built,
+        'fix the Containerfile, the build context, or the registry access of the layer cache; nothing was pushed',
+      );
     }
+    const metadata = JSON.parse(await readFile(metadataFile, 'utf8')) as Record<string, string>;
+    const imageId = metadata['containerimage.config.digest'];
+    if (!imageId) throw new Error(`docker buildx wrote no containerimage.config.digest to ${metadataFile}`);
+    return { imageId };
+  },
+
+  async push(request: BuildRequest, _image: BuildResult, tag: string): Promise<string> {
+    const digestFile = join(request.workDir, `${request.target.component}.digest`);
+    const pushed = await execa('skopeo', dockerPushArgs(request, tag, digestFile), { reject: false });
+    if (pushed.exitCode !== 0) {
+      throw toolFailure(
+        `skopeo copy to ${tag}`,
+        pushed,
+        'check the registry, its credentials and your push rights',
+      );
+    }
+    return (await readFile(digestFile, 'utf8')).trim();
   },
 };
