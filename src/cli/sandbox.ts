@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
-import { startSandbox } from '../sandbox/index.js';
+import { startSandbox, systemClock } from '../sandbox/index.js';
 import type { CommandRegistrar } from './exit.js';
 
 interface UpOptions {
@@ -67,6 +67,8 @@ export const registerSandbox: CommandRegistrar = (program: Command) => {
         prometheus: options.prometheus ? { scrapeIntervalSeconds: options.scrapeInterval } : false,
         prometheusOperatorCrds: options.prometheusOperatorCrds,
         timing,
+        // An interactive cluster behaves like a real one: its CronJobs fire on the wall clock.
+        clock: systemClock,
       }).catch((e: unknown) => {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'EACCES')
