@@ -1,7 +1,8 @@
 // `release-kit demo`: the whole pipeline on the built-in simulated cluster. It validates the example
-// config, deploys the 7 releases in waves, verifies them, deploys a faulty memory image (20 % errors),
-// lets the health gate catch it and roll memory back, verifies again, and writes the report the job
-// summary would show. With no `prometheus` binary it runs the rest and says the metric gate was skipped.
+// config, deploys the 7 releases in waves, verifies them, deploys a faulty memory image (20 % errors) the
+// way `deploy --verify --auto-rollback` does, so the verification of wave 2 catches it, waves 3-4 are not
+// started, memory is rolled back and verified again, and writes the report the job summary would show.
+// With no `prometheus` binary it runs the rest and says the metric gate was skipped.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,21 +12,25 @@ import type { Command } from 'commander';
 import { execa } from 'execa';
 import { parseDocument } from 'yaml';
 import { deepMerge, loadReleaseConfig } from '../config/index.js';
+import type { Ledger } from '../deploy/ledger.js';
 import { formatTable, ledgerHeadline, reportHeaders, reportRows } from '../deploy/report.js';
-import { runDeploy } from '../deploy/run.js';
+import { type DeployOptions, runDeploy } from '../deploy/run.js';
 import {
   captureGateBaseline,
   formatVerification,
+  formatWaveVerifications,
   type GateResult,
   rollbackMarkdown,
   runGate,
   runRollback,
   verificationMarkdown,
+  type WaveVerification,
 } from '../gate/index.js';
 import { log } from '../log.js';
 import { startSandbox } from '../sandbox/index.js';
 import { markdownTable } from '../util/markdown.js';
 import { packageRoot } from '../util/paths.js';
+import { concludeVerifiedDeploy, type DeployGate, deployVerifyingWaves } from './deploy.js';
 import { CliExit, type CommandRegistrar } from './exit.js';
 
 interface DemoOptions {
@@ -114,16 +119,17 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
     const configFile = join(work, 'release.yaml');
     const writeDemoConfig = (memoryImage?: string) =>
       writeDemoFile(options.config, configFile, demoOverlay(sandbox.prometheusUrl), memoryImage);
-    const deploy = (title: string) =>
+    const deployOptions: DeployOptions = {
+      config: configFile,
+      environment: 'demo',
+      kubeconfig: sandbox.kubeconfigPath,
+      helm,
+      timeoutSeconds: 120,
+      holder: 'cli:release-kit-demo',
+    };
+    const deploy = (title: string, run: () => Promise<Ledger> = () => runDeploy(deployOptions)) =>
       step(title, async () => {
-        const ledger = await runDeploy({
-          config: configFile,
-          environment: 'demo',
-          kubeconfig: sandbox.kubeconfigPath,
-          helm,
-          timeoutSeconds: 120,
-          holder: 'cli:release-kit-demo',
-        });
+        const ledger = await run();
         process.stdout.write(`\n${formatTable(reportHeaders, reportRows(ledger))}\n\n`);
         report.push(
           `## ${title}`,
@@ -159,15 +165,30 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
         )
       : undefined;
     await writeDemoConfig(faultyMemoryImage);
-    const faulty = await deploy(`5. Deploy a faulty memory image (${faultyMemoryImage})`);
-
     if (sandbox.prometheusUrl) {
-      const gate = await step('6. Verify: the gate catches the fault and rolls back only memory', () =>
-        runGate({ ...gateContext, ledger: faulty, baseline, autoRollback: true }),
+      // As `deploy --verify --auto-rollback`: each wave that changes something is verified before the next.
+      const gate: DeployGate = { context: gateContext, baseline, autoRollback: true, helmBinary: helm };
+      let waves: WaveVerification[] = [];
+      const faulty = await deploy(
+        `5. Deploy a faulty memory image (${faultyMemoryImage}), verifying after each wave`,
+        async () => {
+          const run = await deployVerifyingWaves(deployOptions, gate);
+          waves = run.waves;
+          return run.ledger;
+        },
       );
-      reportGate(gate, '6. Verify the faulty release');
-      return finish(gate.outcome === 'rolled-back');
+      const perWave = formatWaveVerifications(faulty, waves);
+      process.stdout.write(`${perWave}\n`);
+      report.push('```', perWave, '```', '');
+      const result = await step(
+        '6. The verification of wave 2 caught the fault: roll back only memory, verify again',
+        () => concludeVerifiedDeploy(faulty, waves, gate),
+      );
+      if (!result) return finish(false);
+      reportGate(result, '6. Verification of wave 2, which stopped the faulty deploy');
+      return finish(result.outcome === 'rolled-back' && faulty.stoppedAfterWave === 2);
     }
+    const faulty = await deploy(`5. Deploy a faulty memory image (${faultyMemoryImage})`);
     log.warn(
       'metric gate skipped (no Prometheus): rolling memory back by hand, as `release-kit rollback` would',
     );

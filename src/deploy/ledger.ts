@@ -31,6 +31,8 @@ export interface LedgerRelease {
   reasons?: string[];
   /** How a release left pending by a killed helm was repaired before this run changed it. */
   repaired?: string;
+  /** Why it was not started: an earlier wave failed or did not pass its verification. */
+  notStartedReason?: string;
 }
 
 export interface Ledger {
@@ -45,6 +47,8 @@ export interface Ledger {
   outcome: 'success' | 'failed';
   /** Why the run failed before or between releases (deploy lock, pending release), when it did. */
   error?: string;
+  /** The wave whose check after it (deploy --verify: that wave's verification) stopped the rollout. */
+  stoppedAfterWave?: number;
   /** The helm version that ran, e.g. `v4.1.4`. */
   helmVersion?: string;
   releases: LedgerRelease[];

@@ -42,6 +42,7 @@ export function releaseStatus(r: LedgerRelease, dryRun: boolean): string {
 
 export function releaseDetail(r: LedgerRelease): string {
   if (r.outcome === 'failed') return r.error ?? '';
+  if (r.outcome === 'not-started' && r.notStartedReason) return r.notStartedReason;
   const parts = [...(r.repaired ? [`repaired first: ${r.repaired}`] : []), ...(r.reasons ?? [])];
   return parts.join('; ');
 }

@@ -50,7 +50,22 @@ export interface DeployOptions {
   /** A pending revision older than this, under no live lock, counts as abandoned (default timeout + 2 min). */
   staleAfterMs?: number;
   now?: () => Date;
+  /**
+   * Runs after each wave whose releases all succeeded and at least one changed (never on a dry run), before
+   * the next wave starts; 'stop' ends the rollout there. The CLI's `deploy --verify` verifies the wave with it;
+   * deploy itself knows nothing of verification. An error it throws stops the rollout too, recorded in the ledger.
+   */
+  afterWave?: AfterWave;
 }
+
+/** A wave that finished: its 1-based index and the releases this run changed in it. */
+export interface FinishedWave {
+  index: number;
+  releases: LedgerRelease[];
+}
+
+/** `ledger` is the run so far: every earlier wave deployed, later ones not started. */
+export type AfterWave = (wave: FinishedWave, ledger: Ledger) => Promise<'continue' | 'stop'>;
 
 export const defaultTimeoutSeconds = 300;
 export const defaultConcurrency = 4;
@@ -125,7 +140,14 @@ export async function runDeploy(options: DeployOptions, deps: { logger?: Logger 
     else if (options.dryRun) {
       for (const e of ledger.releases) if (e.action === 'skip') e.outcome = 'unchanged';
     } else {
-      await deployWaves(ctx, plan.waves, releases, entryOf, concurrency, ledger);
+      await deployWaves(
+        ctx,
+        plan.waves,
+        releases,
+        entryOf,
+        { concurrency, afterWave: options.afterWave },
+        ledger,
+      );
     }
   } finally {
     if (lock) {
@@ -175,31 +197,64 @@ async function inspectAll(
   }
 }
 
-/** The waves, each in its own log group; a failed release stops the rollout (see runInWaves). */
+/**
+ * The waves, each in its own log group; a failed release stops the rollout (see runInWaves), and so does
+ * `afterWave` saying 'stop' (or throwing). The releases not started say why in the ledger.
+ */
 async function deployWaves(
   ctx: ReleaseContext,
   waveNames: readonly string[][],
   releases: readonly PlannedRelease[],
   entryOf: Map<string, LedgerRelease>,
-  concurrency: number,
+  options: { concurrency: number; afterWave: AfterWave | undefined },
   ledger: Ledger,
 ): Promise<void> {
   const waves = waveNames.map((names) => releases.filter((r) => names.includes(r.component)));
+  const { afterWave } = options;
+  let hookError: string | undefined;
   const result = await runInWaves(
     waves,
-    { concurrency },
+    {
+      concurrency: options.concurrency,
+      ...(afterWave && {
+        afterWave: async (index: number) => {
+          // In plan order, not the order the releases finished.
+          const changed = ledger.releases.filter((e) => e.wave === index && e.changed);
+          if (changed.length === 0) return false;
+          try {
+            return (await afterWave({ index, releases: changed }, ledger)) === 'stop';
+          } catch (e) {
+            // The ledger keeps the message; the stack of an unexpected error goes to the debug log.
+            hookError = isUserError(e) || !(e instanceof Error) ? describeError(e) : e.message;
+            ctx.logger.debug(describeError(e));
+            return true;
+          }
+        },
+      }),
+    },
     (r) => deployRelease(ctx, r, entryOf.get(r.release) as LedgerRelease),
     (entry) => entry.outcome === 'failed',
     (wave, items, run) =>
       ctx.logger.group(`wave ${wave}/${waves.length}: ${items.map((r) => r.component).join(', ')}`, run),
   );
+  const skipped = result.notStarted.map((r) => r.release);
+  const notStarted = skipped.length ? `; not started: ${skipped.join(', ')}` : '';
+  let why: string | undefined;
   if (result.failedWave !== undefined) {
-    ledger.outcome = 'failed';
-    const skipped = result.notStarted.map((r) => r.release);
-    ctx.logger.error(
-      `wave ${result.failedWave} failed, so the rollout stopped${skipped.length ? `; not started: ${skipped.join(', ')}` : ''}`,
-    );
+    why = `wave ${result.failedWave} failed`;
+    ctx.logger.error(`${why}, so the rollout stopped${notStarted}`);
+  } else if (result.stoppedAfterWave !== undefined) {
+    const wave = result.stoppedAfterWave;
+    why = hookError
+      ? `the check after wave ${wave} could not run: ${hookError}`
+      : `the verification of wave ${wave} did not pass`;
+    ledger.stoppedAfterWave = wave;
+    ledger.error = `${why}, so the rollout stopped${notStarted}`;
+    ctx.logger.error(ledger.error);
   }
+  if (why === undefined) return;
+  ledger.outcome = 'failed';
+  for (const r of result.notStarted) (entryOf.get(r.release) as LedgerRelease).notStartedReason = why;
 }
 
 function initialEntry(r: PlannedRelease): LedgerRelease {

@@ -1,6 +1,7 @@
 // Pure renderers of gate results: terminal text for the CLI and markdown for job summaries (tables of every
 // measurement, the error ratio over time as a mermaid chart, the rollback table).
 
+import type { Ledger } from '../deploy/ledger.js';
 import { ROLLBACK_TABLE_HEADERS, rollbackRows } from '../rollback/report.js';
 import type { RollbackReport } from '../rollback/types.js';
 import { markdownCell as cell, markdownTable } from '../util/markdown.js';
@@ -46,6 +47,33 @@ export function verificationMarkdown(
     '',
     '</details>',
   ].join('\n');
+}
+
+/** One wave's verification during a deploy (deploy --verify). */
+export interface WaveVerification {
+  wave: number;
+  result: VerificationResult;
+}
+
+/**
+ * One line per wave of a deploy run with per-wave verification: its verdict, or why it has none (nothing
+ * changed, a release failed, not started).
+ */
+export function formatWaveVerifications(ledger: Ledger, waves: readonly WaveVerification[]): string {
+  const count = Math.max(0, ...ledger.releases.map((r) => r.wave));
+  const lines = ['Verification per wave:'];
+  for (let wave = 1; wave <= count; wave++) {
+    const entries = ledger.releases.filter((r) => r.wave === wave);
+    const names = entries.map((r) => r.component).join(', ');
+    const verified = waves.find((w) => w.wave === wave)?.result;
+    let status: string;
+    if (verified) status = `${MARK[verified.verdict]} (decision: ${verified.decision}): ${verified.reason}`;
+    else if (entries.some((r) => r.outcome === 'failed')) status = 'deploy FAILED, not verified';
+    else if (entries.every((r) => r.outcome === 'not-started')) status = 'not started';
+    else status = 'nothing changed, not verified';
+    lines.push(`  wave ${wave} (${names}): ${status}`);
+  }
+  return lines.join('\n');
 }
 
 export function rollbackMarkdown(report: RollbackReport): string {

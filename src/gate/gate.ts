@@ -1,9 +1,10 @@
-// The post-deploy health gate: measure the releases (Prometheus + cluster) against the config's thresholds and
-// the pre-deploy baseline, decide, and (when asked) roll back what the run changed and verify again.
+// The health gate, after each wave of a deploy (verifyWave) and after the whole: measure the releases
+// (Prometheus + cluster) against the config's thresholds and the pre-deploy baseline, decide, and (when asked)
+// roll back what the run changed and verify again.
 // A pipeline step: it logs through src/log and returns data; entry points (CLI, actions) print and exit.
 import { parseDuration } from '../config/index.js';
 import type { ReleaseConfig } from '../config/types.js';
-import type { Ledger } from '../deploy/ledger.js';
+import type { Ledger, LedgerRelease } from '../deploy/ledger.js';
 import { UserError } from '../errors.js';
 import { createHelm } from '../helm/index.js';
 import { createKubeClient } from '../kube/client.js';
@@ -76,6 +77,8 @@ export function prometheusUrlOf(ctx: Pick<GateContext, 'config' | 'prometheusUrl
 export async function prepareVerification(
   ctx: GateContext,
   releases: string[],
+  /** Keeps only the Prometheus checks of the scrape jobs it accepts (default: every job). */
+  measureJob: (job: string) => boolean = () => true,
 ): Promise<PreparedVerification> {
   const { config } = ctx;
   const settings = verificationSettings(config);
@@ -94,7 +97,10 @@ export async function prepareVerification(
   }
   const missing = releases.filter((r) => !workloads.some((w) => w.release === r));
   if (missing.length > 0) log.warn(`no Deployment or StatefulSet found for ${missing.join(', ')}`);
-  const checks = [...prometheusChecks(config), ...workloads.map((w) => kubeCheck(w.id))];
+  const checks = [
+    ...prometheusChecks(config).filter((c) => c.kind !== 'kube' && measureJob(c.job)),
+    ...workloads.map((w) => kubeCheck(w.id)),
+  ];
   const source = routedSource({
     error_ratio: prometheusSource(prometheus, queries),
     latency: prometheusSource(prometheus, queries),
@@ -120,6 +126,8 @@ export interface VerifyOptions {
   title?: string;
   /** Adjusts the config's settings for this run (see settingsAfterRollback). */
   adjust?: (settings: VerificationSettings) => VerificationSettings;
+  /** Keeps only the Prometheus checks of these scrape jobs (see verifyWave). */
+  measureJob?: (job: string) => boolean;
 }
 
 /** One verification window over `releases`. */
@@ -128,7 +136,7 @@ export async function verifyReleases(
   releases: string[],
   options: VerifyOptions = {},
 ): Promise<VerificationResult> {
-  const p = await prepareVerification(ctx, releases);
+  const p = await prepareVerification(ctx, releases, options.measureJob);
   const settings = options.adjust ? options.adjust(p.settings) : p.settings;
   const title = options.title ?? 'Verification';
   return log.group(title, async () => {
@@ -192,18 +200,60 @@ export function releasesToVerify(ledger: Ledger): string[] {
 }
 
 /**
+ * One wave's verification during a deploy, with the same settings and baseline as the gate after it: the
+ * rollout of the releases the wave changed, and the error ratio (and latency) of every tier already running.
+ * A scrape job named after a component is measured only once that component has a revision, so the first
+ * install of the lower waves is not judged by tiers that cannot have traffic yet; other jobs always are.
+ * What follows a failure (stop, roll back) is the caller's and concludeGate's to decide.
+ */
+export async function verifyWave(
+  ctx: GateContext,
+  ledger: Ledger,
+  wave: { index: number; releases: readonly LedgerRelease[] },
+  baseline?: Baseline,
+): Promise<VerificationResult> {
+  const releases = wave.releases.map((r) => r.release);
+  return verifyReleases({ ...ctx, namespace: ctx.namespace ?? ledger.namespace }, releases, {
+    baseline,
+    title: `Verification of wave ${wave.index} (${wave.releases.map((r) => r.component).join(', ')})`,
+    measureJob: tierRunning(ledger),
+  });
+}
+
+/**
+ * Whether a scrape job's tier is running: true unless it is a component with no revision yet (not installed
+ * before this run, nor by it so far). A later wave's release being upgraded still runs its old revision.
+ */
+export function tierRunning(ledger: Ledger): (job: string) => boolean {
+  const components = new Map(
+    ledger.releases.map((r) => [r.component, r.revision !== null || r.previousRevision !== null]),
+  );
+  return (job) => components.get(job) ?? true;
+}
+
+/**
  * The whole gate after a deploy: verify the ledger's releases; on a `rollback` decision (and `autoRollback`)
  * roll back what this run changed, in reverse wave order, then verify again. Only a UserError (bad config,
  * unreachable cluster before the start) is thrown; every verdict is returned.
  */
 export async function runGate(input: GateInput): Promise<GateResult> {
   const ctx: GateContext = { ...input, namespace: input.namespace ?? input.ledger.namespace };
-  const releases = releasesToVerify(input.ledger);
-  const rollback = rollbackSettings(input.config);
-  const verification = await verifyReleases(ctx, releases, {
+  const verification = await verifyReleases(ctx, releasesToVerify(input.ledger), {
     baseline: input.baseline,
     title: 'Verification after the deploy',
   });
+  return concludeGate(input, verification);
+}
+
+/**
+ * What follows a verification of the ledger's run (after the deploy, or of the wave that stopped it): on a
+ * `rollback` decision (and `autoRollback`) roll back what this run changed, in reverse wave order, then verify
+ * the ledger's releases again; otherwise only the outcome.
+ */
+export async function concludeGate(input: GateInput, verification: VerificationResult): Promise<GateResult> {
+  const ctx: GateContext = { ...input, namespace: input.namespace ?? input.ledger.namespace };
+  const releases = releasesToVerify(input.ledger);
+  const rollback = rollbackSettings(input.config);
   if (verification.decision !== 'rollback' || !input.autoRollback) {
     return { verification, ...gateOutcome(verification) };
   }

@@ -1,8 +1,15 @@
 // Public entry of the health gate: verification against a real cluster and Prometheus, and runGate.
 
-export { formatVerification, rollbackMarkdown, verificationMarkdown } from './format.js';
+export {
+  formatVerification,
+  formatWaveVerifications,
+  rollbackMarkdown,
+  verificationMarkdown,
+  type WaveVerification,
+} from './format.js';
 export {
   captureGateBaseline,
+  concludeGate,
   type GateContext,
   type GateInput,
   type GateResult,
@@ -12,8 +19,10 @@ export {
   releasesToVerify,
   runGate,
   settingsAfterRollback,
+  tierRunning,
   type VerifyOptions,
   verifyReleases,
+  verifyWave,
 } from './gate.js';
 export { ledgerReleases, parseLedger, readLedger } from './ledger-file.js';
 export { type GateOutcome, gateOutcome } from './outcome.js';

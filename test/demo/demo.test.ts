@@ -1,5 +1,6 @@
 // `npm run demo` is the first thing a newcomer runs: it must deploy the 7 releases in 4 waves, catch the
-// faulty memory image through the real Prometheus, roll back memory only, pass again, and clean up.
+// faulty memory image through the real Prometheus in the verification of wave 2 (waves 3-4 of that deploy
+// never start), roll back memory only, pass again, and clean up.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ describe('release-kit demo', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rk-demo-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('deploys in waves, catches the faulty memory release, rolls back memory only, and verifies again', async () => {
+  it('deploys in waves, catches the faulty memory release after wave 2, rolls back memory only, and verifies again', async () => {
     systemBinary('prometheus'); // the metric gate needs the real Prometheus: fail loudly without it
     const report = join(dir, 'report.md');
     const { exitCode, stdout, stderr } = await runReleaseKit(['demo', '--report', report], {
@@ -27,6 +28,11 @@ describe('release-kit demo', () => {
     ]) {
       expect(output).toContain(wave);
     }
+    // The faulty deploy is verified after wave 2 and stops there: api and gateway are deployed only once.
+    expect(output).toContain('== Verification of wave 2 (memory)');
+    expect(output.split('wave 3/4: api')).toHaveLength(2);
+    expect(output).toMatch(/ {2}wave 2 \(memory, storage\): FAIL \(decision: rollback\)/);
+    expect(output).toContain('  wave 3 (api): not started\n  wave 4 (gateway): not started');
     expect(output).toMatch(
       /FAIL +memory:error_ratio +3 consecutive failing evaluations; last: error ratio 20\.00%/,
     );
@@ -34,8 +40,9 @@ describe('release-kit demo', () => {
     expect(output).not.toMatch(/rolled back memory-system-(api|storage|gateway|faiss|neo4j|redis)/);
     expect(output).toMatch(/after the rollback:\nPASS/);
     const markdown = readFileSync(report, 'utf8');
-    expect(markdown).toContain('## 6. Verify the faulty release');
+    expect(markdown).toContain('## 6. Verification of wave 2, which stopped the faulty deploy');
+    expect(markdown).toContain('  wave 3 (api): not started');
     expect(markdown).toContain('### Rollback: ');
     expect(markdown).toContain('xychart-beta');
-  });
+  }, 300_000);
 });

@@ -141,6 +141,51 @@ describe('runInWaves', () => {
     expect(waves).toEqual(['wave 1', 'wave 2']);
   });
 
+  it('asks afterWave after each wave that did not fail; true starts no later wave', async () => {
+    const calls: string[] = [];
+    const started: string[] = [];
+    const result = await runInWaves(
+      [['a', 'b'], ['c'], ['d'], ['e']],
+      {
+        concurrency: 2,
+        afterWave: async (wave, results: readonly { item: string; ok: boolean }[]) => {
+          calls.push(`${wave}: ${results.map((r) => r.item).sort()}`);
+          return wave === 2;
+        },
+      },
+      async (item) => {
+        started.push(item);
+        return { item, ok: true };
+      },
+      (r) => !r.ok,
+    );
+    expect(calls).toEqual(['1: a,b', '2: c']);
+    expect(started).toEqual(['a', 'b', 'c']);
+    expect(result.stoppedAfterWave).toBe(2);
+    expect(result.failedWave).toBeUndefined();
+    expect(result.notStarted).toEqual(['d', 'e']);
+  });
+
+  it('does not ask afterWave about a wave that failed', async () => {
+    const calls: number[] = [];
+    const result = await runInWaves(
+      [['ok'], ['bad'], ['later']],
+      {
+        concurrency: 1,
+        afterWave: async (wave) => {
+          calls.push(wave);
+          return false;
+        },
+      },
+      async (item) => ({ item, ok: item !== 'bad' }),
+      (r) => !r.ok,
+    );
+    expect(calls).toEqual([1]);
+    expect(result.failedWave).toBe(2);
+    expect(result.stoppedAfterWave).toBeUndefined();
+    expect(result.notStarted).toEqual(['later']);
+  });
+
   it('rejects a concurrency below 1', async () => {
     await expect(
       runInWaves(

@@ -16,7 +16,15 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { runReleaseKit } from '../support/cli.js';
 import { startPrometheus } from '../support/prometheus.js';
 import { helmBinary, systemBinary } from '../support/tools.js';
-import { deploy, fastOverrides, loadConfig, namespace, ratiosOf, writeConfig } from './support.js';
+import {
+  deploy,
+  fastOverrides,
+  loadConfig,
+  namespace,
+  ratiosOf,
+  trafficSeen,
+  writeConfig,
+} from './support.js';
 
 let sandbox: Sandbox;
 let helm: Helm;
@@ -49,21 +57,6 @@ afterAll(async () => {
 });
 
 const all = () => installed.releases.map((r) => r.release);
-
-/** Waits until Prometheus has a request rate for every tier (the first scrapes after an install). */
-async function trafficSeen(url: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const res = await fetch(
-      `${url}/api/v1/query?query=${encodeURIComponent('count(sum by (job) (rate(http_requests_total{job=~"api|memory|storage"}[5s])) > 0)')}`,
-    );
-    const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
-    if (body.data.result[0]?.value[1] === '3') return;
-    if (Date.now() > deadline)
-      throw new Error('Prometheus saw no traffic of api, memory and storage within 20 s');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('the gate after a faulty deploy of memory', () => {
   it('fails on the error ratio, rolls back memory only, and passes again at the baseline', async () => {

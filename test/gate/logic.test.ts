@@ -2,13 +2,16 @@
 // rollout signals from API objects, source routing, and the reports.
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import type { Ledger, LedgerRelease } from '../../src/deploy/ledger.js';
 import {
   formatVerification,
+  formatWaveVerifications,
   gateOutcome,
   parseLedger,
   progressSource,
   routedSource,
   settingsAfterRollback,
+  tierRunning,
   verificationMarkdown,
 } from '../../src/gate/index.js';
 import {
@@ -313,5 +316,79 @@ describe('sources and reports', () => {
     expect(md).toContain('```mermaid\nxychart-beta');
     expect(md).toContain('line [20, 20, 20]');
     expect(md).toContain('| +1s | 20% | ❌ fail | error ratio 20.00% is above 5.00% |');
+  });
+});
+
+describe('per-wave verification', () => {
+  const entry = (
+    wave: number,
+    component: string,
+    outcome: LedgerRelease['outcome'],
+    previousRevision: number | null,
+    revision: number | null,
+  ): LedgerRelease => ({
+    component,
+    release: `ms-${component}`,
+    namespace: 'ms',
+    wave,
+    previousRevision,
+    revision,
+    chartVersion: '0.1.0',
+    images: [],
+    valuesDigest: '',
+    changed: outcome === 'deployed',
+    outcome,
+  });
+  const ledger = (releases: LedgerRelease[]): Ledger => ({
+    version: 1,
+    runId: 'r',
+    config: 'release.yaml',
+    namespace: 'ms',
+    startedAt: '2025-01-01T00:00:00Z',
+    dryRun: false,
+    outcome: 'failed',
+    releases,
+  });
+
+  it('measures a tier once its component runs (an old revision counts), and jobs named after no component', () => {
+    // A first install stopped after wave 2: api was never installed; storage upgrades an old revision.
+    const running = tierRunning(
+      ledger([
+        entry(2, 'memory', 'deployed', null, 1),
+        entry(2, 'storage', 'not-started', 4, null),
+        entry(3, 'api', 'not-started', null, null),
+      ]),
+    );
+    expect(['memory', 'storage', 'api', 'nginx'].map(running)).toEqual([true, true, false, true]);
+  });
+
+  it('says per wave whether it passed, failed, changed nothing or was not started', () => {
+    const failed = result({
+      verdict: 'fail',
+      decision: 'rollback',
+      reason: 'memory:error_ratio failed: 3 consecutive failing evaluations',
+    });
+    const text = formatWaveVerifications(
+      ledger([
+        entry(1, 'faiss', 'unchanged', 1, 1),
+        entry(1, 'redis', 'unchanged', 1, 1),
+        entry(2, 'memory', 'deployed', 1, 2),
+        entry(3, 'storage', 'deployed', 1, 2),
+        entry(4, 'api', 'not-started', 1, null),
+        entry(5, 'gateway', 'not-started', 1, null),
+      ]),
+      [
+        { wave: 2, result: result({}) },
+        { wave: 3, result: failed },
+      ],
+    );
+    expect(text.split('\n')).toEqual([
+      'Verification per wave:',
+      '  wave 1 (faiss, redis): nothing changed, not verified',
+      '  wave 2 (memory): PASS (decision: proceed): all 2 checks passed',
+      '  wave 3 (storage): FAIL (decision: rollback): memory:error_ratio failed: 3 consecutive failing evaluations',
+      '  wave 4 (api): not started',
+      '  wave 5 (gateway): not started',
+    ]);
   });
 });

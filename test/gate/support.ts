@@ -116,3 +116,18 @@ export const ratiosOf = (
   result.measurements
     .filter((m) => m.check === `${job}:error_ratio` && m.value !== undefined)
     .map((m) => m.value as number);
+
+/** Waits until Prometheus has a request rate for every tier (the first scrapes after an install). */
+export async function trafficSeen(url: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const res = await fetch(
+      `${url}/api/v1/query?query=${encodeURIComponent('count(sum by (job) (rate(http_requests_total{job=~"api|memory|storage"}[5s])) > 0)')}`,
+    );
+    const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
+    if (body.data.result[0]?.value[1] === '3') return;
+    if (Date.now() > deadline)
+      throw new Error('Prometheus saw no traffic of api, memory and storage within 20 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
