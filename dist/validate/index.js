@@ -7,13 +7,13 @@ import {
   setOutput,
   summaryTable,
   writeSummary
-} from "../chunks/chunk-RQFRIKHA.js";
+} from "../chunks/chunk-WGIVEVDU.js";
 import {
   ConfigValidationError,
   UserError,
   listComponents,
   loadReleaseConfig
-} from "../chunks/chunk-RYURADWX.js";
+} from "../chunks/chunk-2RHX6AK4.js";
 
 // src/github/annotations.ts
 import { isAbsolute, relative } from "node:path";

@@ -517,7 +517,10 @@ type Verification = ReleaseConfig['verification'];
 const verification = object<Verification>(
   'The post-deploy health gate.',
   {
-    window: str('How long each wave is observed.', { format: 'duration', default: '5m' }),
+    window: str(
+      'How long a verification observes: after each wave and after the last with `release-kit deploy --verify`, once after the deploy in the actions.',
+      { format: 'duration', default: '5m' },
+    ),
     rate_window: str('Range of the rate() in error-ratio queries.', { format: 'duration', default: '1m' }),
     max_error_rate_increase: num(
       'Allowed absolute increase of the error ratio over the pre-deploy baseline.',
