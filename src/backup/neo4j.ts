@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
+import { lastLines } from '../util/text.js';
 import type { StagedBackup } from './stage.js';
 
 export interface Neo4jBackupOptions {
@@ -21,19 +22,12 @@ export interface Neo4jBackupOptions {
   neo4jAdmin?: string;
 }
 
-const tail = (text: string | undefined) =>
-  String(text ?? '')
-    .trim()
-    .split('\n')
-    .slice(-5)
-    .join('; ');
-
 export async function stageNeo4jBackup(o: Neo4jBackupOptions): Promise<StagedBackup> {
   const bin = o.neo4jAdmin ?? 'neo4j-admin';
   const run = (args: string[]) => execa(bin, args, { reject: false, all: true });
 
   const version = await run(['--version']);
-  if (version.failed) throw new Error(`${bin} --version failed: ${tail(version.all)}`);
+  if (version.failed) throw new Error(`${bin} --version failed: ${lastLines(version.all)}`);
 
   await mkdir(o.chainDir, { recursive: true });
   const chain = (await readdir(o.chainDir)).filter((f) => f.endsWith('.backup'));
@@ -52,7 +46,7 @@ export async function stageNeo4jBackup(o: Neo4jBackupOptions): Promise<StagedBac
   ]);
   if (backup.failed) {
     throw new UserError(
-      `neo4j-admin database backup of ${o.database} from ${o.from} failed (exit ${backup.exitCode}): ${tail(backup.all)}`,
+      `neo4j-admin database backup of ${o.database} from ${o.from} failed (exit ${backup.exitCode}): ${lastLines(backup.all)}`,
       'check that the backup listener (server.backup.listen_address) is reachable from the backup Job',
     );
   }
@@ -69,7 +63,7 @@ export async function stageNeo4jBackup(o: Neo4jBackupOptions): Promise<StagedBac
     ]);
     if (check.failed) {
       throw new UserError(
-        `the consistency check of the ${o.database} backup failed, so it was not stored: ${tail(check.all)}`,
+        `the consistency check of the ${o.database} backup failed, so it was not stored: ${lastLines(check.all)}`,
         'the source database may be inconsistent: run `neo4j-admin database check` on it, then back up again',
       );
     }

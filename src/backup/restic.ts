@@ -4,6 +4,7 @@
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
+import { lastLines } from '../util/text.js';
 import {
   type BackupSummary,
   type DiffStatistics,
@@ -109,7 +110,7 @@ export class Restic {
         'wait for the other backup/prune to finish; if it died, remove the stale lock with `restic unlock`',
       );
     }
-    const detail = stderr.trim().split('\n').slice(-5).join('; ');
+    const detail = lastLines(stderr);
     return new Error(`restic ${what} failed (exit ${exitCode ?? 'signal'}) on ${repo}: ${detail}`);
   }
 

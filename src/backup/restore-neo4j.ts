@@ -5,6 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
+import { lastLines } from '../util/text.js';
 import type { BackupManifest } from './manifest.js';
 
 export interface Neo4jRestoreOptions {
@@ -20,13 +21,6 @@ export interface Neo4jRestoreResult {
   database: string;
   artifacts: number;
 }
-
-const tail = (text: string | undefined) =>
-  String(text ?? '')
-    .trim()
-    .split('\n')
-    .slice(-5)
-    .join('; ');
 
 export async function restoreNeo4j(o: Neo4jRestoreOptions): Promise<Neo4jRestoreResult> {
   const details = o.manifest.neo4j;
@@ -47,7 +41,7 @@ export async function restoreNeo4j(o: Neo4jRestoreOptions): Promise<Neo4jRestore
   );
   if (result.failed) {
     throw new UserError(
-      `neo4j-admin database restore of ${database} failed (exit ${result.exitCode ?? 'none'}): ${tail(result.all ?? result.message)}`,
+      `neo4j-admin database restore of ${database} failed (exit ${result.exitCode ?? 'none'}): ${lastLines(result.all ?? result.message)}`,
       `stop the database first (STOP DATABASE ${database}) and run the restore where its data directory is mounted`,
     );
   }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
+import { lastLines } from '../../util/text.js';
 import { RedisConnection, type RedisTarget } from './resp.js';
 
 export interface RedisServer {
@@ -56,9 +57,7 @@ async function waitUntilReady(socket: string, child: ResultPromise): Promise<voi
   while (Date.now() < deadline) {
     if (exited) {
       const result = await child;
-      throw new Error(
-        `redis-server exited before it was ready: ${String(result.all).trim().split('\n').slice(-3).join('; ')}`,
-      );
+      throw new Error(`redis-server exited before it was ready: ${lastLines(String(result.all), 3)}`);
     }
     try {
       const c = await RedisConnection.open({ path: socket });
